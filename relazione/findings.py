@@ -1,0 +1,48 @@
+"""Findings: what the rule checks and the semantic checks report, in one shape for every front end.
+
+A finding always carries its rule ID (RULE-xx of the domain reference, AUD-xx for audit checks), so messages,
+tests, baselines and docs refer to the same name.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Severity(str, Enum):
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+
+_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
+class Finding(BaseModel):
+    """One inconsistency, with an Italian message saying what is wrong and what to do."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: str
+    rule: str
+    code: str | None = None
+    severity: Severity
+    message: str
+    start: int | None = None  # character offsets into r40 when the finding points into the text
+    end: int | None = None
+    confidence: float | None = None  # semantic findings only
+
+    def fingerprint(self, r40: str = "") -> str:
+        """Stable identity for baselines: rule, kind, code and the evidence text (not its offsets)."""
+        evidence = r40[self.start : self.end] if self.start is not None and self.end is not None else ""
+        return "|".join((self.rule, self.kind, self.code or "", " ".join(evidence.split())))
+
+
+def worst(findings: list[Finding]) -> Severity | None:
+    return max((f.severity for f in findings), key=lambda s: s.rank, default=None)
