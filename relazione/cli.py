@@ -109,6 +109,47 @@ def _emit(results: list, format: Format, output: Optional[Path]) -> None:
         atomic_write_text(output, text)
 
 
+corpus_app = typer.Typer(help="Corpus annotato delle relazioni R40: costruzione, validazione, statistiche.",
+                         no_args_is_help=True)
+app.add_typer(corpus_app, name="corpus")
+
+
+@corpus_app.command("build")
+def corpus_build(
+    batches: Path = typer.Option(None, help="Cartella dei lotti scritti a mano (default: corpus/batches)."),
+    output: Path = typer.Option(None, "--output", "-o", help="File JSONL (default: corpus/narratives.jsonl)."),
+) -> None:
+    """Assembla i lotti in corpus/narratives.jsonl con lo split fisso train/dev/test."""
+    from . import corpus
+
+    records = corpus.build(batches or corpus.BATCHES, output or corpus.NARRATIVES)
+    typer.echo(f"{len(records)} narrazioni scritte in {output or corpus.NARRATIVES}")
+
+
+@corpus_app.command("validate")
+def corpus_validate(
+    path: Path = typer.Argument(None, help="File JSONL (default: corpus/narratives.jsonl)."),
+    card: bool = typer.Option(False, "--write-card", help="Aggiorna la tabella statistica di corpus/CARD.md."),
+) -> None:
+    """Verifica span, blocchi, copertura, split e duplicati; esce con 1 se qualcosa non va."""
+    import json
+
+    from . import corpus
+
+    path = path or corpus.NARRATIVES
+    try:
+        records = corpus.load(path)
+    except (OSError, ValueError, KeyError) as exc:
+        fail(f"{path}: corpus illeggibile ({exc})")
+    report = corpus.validate(records)
+    for problem in report.problems:
+        typer.echo(problem, err=True)
+    typer.echo(json.dumps(report.stats, ensure_ascii=False, indent=1))
+    if card:
+        corpus.write_card_stats(report.stats)
+    raise typer.Exit(EXIT_OK if report.ok else EXIT_FINDINGS)
+
+
 def run() -> None:
     """Console-script entry point."""
     app()
