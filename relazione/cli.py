@@ -109,6 +109,142 @@ def _emit(results: list, format: Format, output: Optional[Path]) -> None:
         atomic_write_text(output, text)
 
 
+class Block(str, Enum):
+    A = "A"
+    B = "B"
+    C = "C"
+    D = "D"
+
+
+class OutFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+def load_model(folder: Optional[Path] = None):
+    """The trained classifier, or exit 2 with the reason and the command that rebuilds it."""
+    from . import model_files
+    from .errors import ModelError
+
+    try:
+        return model_files.load(folder or model_files.MODELS_DIR)
+    except ModelError as exc:
+        fail(str(exc))
+
+
+@app.command()
+def classify(
+    files: List[str] = typer.Argument(..., help="Record JSON, stampe (.txt, .pdf) o testo semplice; '-' legge lo "
+                                                "standard input."),
+    block: Optional[Block] = typer.Option(None, "--block", "-b", help="Blocco da usare (default: dai dati)."),
+    all_codes: bool = typer.Option(False, "--all-codes", help="Valuta tutti i 24 codici R16–R39."),
+    format: OutFormat = typer.Option(OutFormat.table, "--format", "-f", help="Formato di uscita."),
+    model: Optional[Path] = typer.Option(None, "--model", help="Cartella del modello (default: models/)."),
+) -> None:
+    """Indica quali motivazioni R16–R39 sono sostenute dal testo, con le frasi che le provano."""
+    import json
+
+    from .errors import RelazioneError
+    from .narratives import read_narrative
+
+    clf = load_model(model)
+    results, failed = [], False
+    for name in files:
+        try:
+            item = read_narrative(name, sys.stdin if name == "-" else None)
+        except RelazioneError as exc:
+            typer.echo(f"errore: {exc}", err=True)
+            results.append({"file": name, "block": None, "codes": {}, "error": str(exc)})
+            failed = True
+            continue
+        letter = block.value if block else item.block
+        pred = clf.predict([item.text], [letter], all_codes=all_codes)[0]
+        results.append({"file": name, **pred.to_dict()})
+    if format is OutFormat.json:
+        typer.echo(json.dumps(results, ensure_ascii=False, indent=2))
+    else:
+        from rich.console import Console
+
+        from .reports.classification import print_classification
+
+        print_classification(results, Console(highlight=False), clf.thresholds_)
+    raise typer.Exit(EXIT_INPUT if failed else EXIT_OK)
+
+
+@app.command()
+def train(
+    corpus_file: Optional[Path] = typer.Option(None, "--corpus", help="Corpus JSONL (default: corpus/narratives.jsonl)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Cartella del modello (default: models/)."),
+    encoder: str = typer.Option("use", help="Encoder delle frasi: use oppure e5-small."),
+    seed: int = typer.Option(0, help="Seme per un addestramento riproducibile."),
+    c: float = typer.Option(10.0, "--C", help="Regolarizzazione inversa delle teste logistiche (scelta su dev)."),
+) -> None:
+    """Addestra il classificatore sullo split train e tara le soglie sullo split dev."""
+    import time
+
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from . import corpus, model_files
+    from .classifier import MotivationClassifier
+    from .evaluation import evaluate
+
+    path = corpus_file or corpus.NARRATIVES
+    try:
+        records = corpus.load(path)
+    except (OSError, ValueError) as exc:
+        fail(f"{path}: corpus illeggibile ({exc})")
+    train_set = [r for r in records if r["split"] == "train"]
+    dev_set = [r for r in records if r["split"] == "dev"]
+    extra = corpus.load_sentences()
+    start = time.perf_counter()
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TimeElapsedColumn(), transient=True) as bar:
+        task = bar.add_task("addestramento", total=None)
+        clf = MotivationClassifier(encoder, C=c, seed=seed).fit(
+            train_set, extra, progress=lambda done, total: bar.update(task, completed=done, total=total))
+        bar.update(task, description="taratura soglie (dev)")
+        clf.tune_thresholds(dev_set)
+    dev = evaluate(clf, dev_set)
+    folder = output or model_files.MODELS_DIR
+    model_files.save(clf, folder, corpus_file=path, extra={
+        "train_narratives": len(train_set), "train_sentences": len(extra), "dev_narratives": len(dev_set),
+        "train_seconds": round(time.perf_counter() - start, 1), "dev_micro_f1": dev["narrative_level"]["micro"]["f1"],
+        "dev_macro_f1": dev["narrative_level"]["macro_f1"]})
+    typer.echo(f"modello salvato in {folder}: {len(train_set)} narrazioni di train, soglie tarate su {len(dev_set)} "
+               f"di dev (micro-F1 dev {dev['narrative_level']['micro']['f1']:.3f}, "
+               f"macro-F1 {dev['narrative_level']['macro_f1']:.3f}) in {time.perf_counter() - start:.0f} s")
+
+
+@app.command("eval")
+def evaluate_model(
+    split: str = typer.Option("test", help="Split del corpus da valutare."),
+    model: Optional[Path] = typer.Option(None, "--model", help="Cartella del modello (default: models/)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="File JSON (default: models/eval.json)."),
+    card: bool = typer.Option(True, "--card/--no-card", help="Aggiorna la tabella in models/CARD.md."),
+) -> None:
+    """Precisione, richiamo e F1 per codice (narrazione e frase) sullo split di test."""
+    import json
+
+    from . import corpus, model_files
+    from .evaluation import evaluate, load_probes, markdown_table
+    from .record import atomic_write_text
+
+    clf = load_model(model)
+    records = corpus.load(split=split)
+    if not records:
+        fail(f"split {split!r} vuoto o inesistente")
+    report = evaluate(clf, records, load_probes())
+    report["split"] = split
+    folder = model or model_files.MODELS_DIR
+    atomic_write_text(output or folder / "eval.json", json.dumps(report, indent=1) + "\n")
+    table = markdown_table(report)
+    if card:
+        from .cards import write_section
+
+        write_section(folder / "CARD.md", "eval", table)
+    typer.echo(table)
+
+
 corpus_app = typer.Typer(help="Corpus annotato delle relazioni R40: costruzione, validazione, statistiche.",
                          no_args_is_help=True)
 app.add_typer(corpus_app, name="corpus")

@@ -184,6 +184,16 @@ def load(path: Path = NARRATIVES, split: str | None = None) -> list[dict]:
     return [r for r in records if split is None or r["split"] == split]
 
 
+NEGATION_TRAIN = CORPUS_DIR / "negation_train.jsonl"
+
+
+def load_sentences(path: Path = NEGATION_TRAIN) -> list[dict]:
+    """Labelled single sentences for training only (negated mentions and negation-bearing support)."""
+    if not path.is_file():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
 def to_record(item: dict):
     """The form record of a corpus narrative (annotations dropped)."""
     from .record import record_from_dict
@@ -351,14 +361,10 @@ def stats_markdown(stats: dict[str, Any]) -> str:
 
 
 CARD = CORPUS_DIR / "CARD.md"
-STATS_BEGIN, STATS_END = "<!-- stats:begin -->", "<!-- stats:end -->"
 
 
 def write_card_stats(stats: dict[str, Any], card: Path = CARD) -> None:
-    """Replace the generated statistics section of CARD.md (between the stats markers)."""
-    from .record import atomic_write_text
+    """Replace the generated statistics section of CARD.md."""
+    from .cards import write_section
 
-    text = card.read_text(encoding="utf-8")
-    head, _, rest = text.partition(STATS_BEGIN)
-    _, _, tail = rest.partition(STATS_END)
-    atomic_write_text(card, f"{head}{STATS_BEGIN}\n{stats_markdown(stats)}\n{STATS_END}{tail}")
+    write_section(card, "stats", stats_markdown(stats))

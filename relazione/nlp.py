@@ -148,3 +148,9 @@ def sentences_many(texts: list[str], batch_size: int = 64) -> list[list[Sentence
     for doc in nlp.pipe(texts, batch_size=batch_size):
         out.append([s for span in doc.sents if (s := _sentence(doc, span)) is not None])
     return out
+
+
+def as_sentence(text: str) -> Sentence:
+    """A whole text as one Sentence (for labelled single sentences such as guideline examples)."""
+    doc = load_pipeline().make_doc(text.strip())
+    return _sentence(doc, doc)

@@ -1,0 +1,298 @@
+"""Motivation classifier: which motivations R16–R39 a narrative supports, and which sentences prove it.
+
+The classifier reads the narrative alone (never the flags: checking flags against the text would otherwise be
+circular). Every sentence is scored against every code of a block by a scikit-learn head over
+
+- the sentence embedding (multilingual E5, see :mod:`relazione.embed`),
+- its cosine similarity to each code's official label and guideline example (:mod:`relazione.guidelines`),
+- lexical cues the embedding is known to blur: negation, denial of a problem, hypothetical/future wording.
+
+There is one head per block, because near-twin codes (R29/R35, R16/R34, ...) are the same topic and differ only
+by the block the figures give. Sentence scores are calibrated probabilities (sigmoid calibration, cross-validated
+on train); a narrative's score for a code is its best sentence's, and a code is supported when that score reaches
+the code's threshold, tuned on the dev split only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any, Sequence
+
+import numpy as np
+
+from . import form
+from .guidelines import EXAMPLES
+from .nlp import Sentence, as_sentence, sentences_many
+
+DEFAULT_THRESHOLD = 0.5
+
+_PROBLEM_WORDS = re.compile(
+    r"\b(difficolt|carenz|problem|criticit|ostacol|mancanz|ritard|disserviz|scopert|vacan|disagi|lacun)", re.I)
+_HYPOTHETICAL = re.compile(
+    r"\b(potrebbe|potrebbero|potranno|potrà|si valuter|valuterà|intende|intendono|si prevede|prevede di|"
+    r"in futuro|nei prossimi|prossimo anno|prossimo esercizio|sarà|saranno|verrà|verranno|allo studio|"
+    r"si ipotizza|ipotesi|auspica|si conta di|programmat[oa] per il)\b", re.I)
+CUE_NAMES = ("negation", "denial", "hypothetical")
+
+
+def cue_features(s: Sentence) -> np.ndarray:
+    """Negation, denial of a problem ("non si sono registrate difficoltà") and hypothetical wording."""
+    negated = s.negated
+    denial = negated and bool(_PROBLEM_WORDS.search(s.text))
+    return np.array([negated, denial, bool(_HYPOTHETICAL.search(s.text))], dtype=np.float32)
+
+
+@dataclass
+class Evidence:
+    start: int
+    end: int
+    text: str
+    score: float
+
+
+@dataclass
+class CodeResult:
+    score: float
+    supported: bool
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class Prediction:
+    """The classifier's answer for one narrative: per code, score, decision and evidence sentences."""
+
+    block: str | None
+    codes: dict[str, CodeResult]
+    sentences: list[Sentence] = field(default_factory=list, repr=False)
+
+    def supported(self) -> list[str]:
+        return [c for c, r in self.codes.items() if r.supported]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"block": self.block, "codes": {c: {"score": round(r.score, 4), "supported": r.supported,
+                                                   "evidence": [asdict(e) for e in r.evidence]}
+                                               for c, r in self.codes.items()}}
+
+
+def sentence_labels(sents: Sequence[Sentence], labels: dict[str, list[list[int]]], codes: Sequence[str]) -> np.ndarray:
+    """0/1 matrix (sentences x codes): a sentence supports a code when a labelled span covers most of it."""
+    y = np.zeros((len(sents), len(codes)), dtype=np.int8)
+    for j, code in enumerate(codes):
+        for start, end in labels.get(code, []):
+            for i, s in enumerate(sents):
+                overlap = min(end, s.end) - max(start, s.start)
+                if overlap > 0.5 * (s.end - s.start):
+                    y[i, j] = 1
+    return y
+
+
+class MotivationClassifier:
+    """Per-block sentence heads with narrative aggregation (scikit-learn conventions: fit/predict).
+
+    Parameters
+    ----------
+    encoder : name for :func:`relazione.embed.get_encoder` ("use" by default, "e5-small"), or an object with
+        ``id``, ``dim`` and ``encode``.
+    C : inverse regularisation of the logistic heads.
+    calibration_cv : folds of the sigmoid calibration.
+    evidence_floor : sentences scoring at least this are listed as evidence even below the code's threshold, so
+        a compiler sees near misses too (every sentence at or above the threshold is always listed).
+    seed : random state, for deterministic training.
+    """
+
+    def __init__(self, encoder: Any = "use", *, C: float = 10.0, calibration_cv: int = 3,
+                 evidence_floor: float = 0.35, seed: int = 0) -> None:
+        self.encoder = encoder
+        self.C = C
+        self.calibration_cv = calibration_cv
+        self.evidence_floor = evidence_floor
+        self.seed = seed
+
+    # --- encoder and features ------------------------------------------------------------------------
+
+    def _encoder(self):
+        """The encoder object, created on first use (a name goes through :func:`relazione.embed.get_encoder`)."""
+        if getattr(self, "_enc", None) is None:
+            if isinstance(self.encoder, str):
+                from .embed import get_encoder
+
+                self._enc = get_encoder(self.encoder)
+            else:
+                self._enc = self.encoder
+        return self._enc
+
+    @property
+    def encoder_id(self) -> str:
+        return self._encoder().id
+
+    @property
+    def encoder_name(self) -> str:
+        return self.encoder if isinstance(self.encoder, str) else getattr(self.encoder, "name", self.encoder_id)
+
+    def _reference_vectors(self) -> None:
+        enc = self._encoder()
+        codes = form.MOTIVATION_CODES
+        self.label_vectors_ = enc.encode([form.motivation_label(c) for c in codes])
+        self.example_vectors_ = enc.encode([EXAMPLES[c].supports for c in codes])
+
+    def _features(self, vectors: np.ndarray, cues: np.ndarray, block: str) -> np.ndarray:
+        """Embedding, similarity to each code's label and example, cues, and cues x similarity.
+
+        The products let a linear head learn, per code, that a negated sentence close to the code's topic is a
+        denial ("i servizi non sono stati digitalizzati") for some codes and the problem itself ("il bando non
+        ha avuto candidati") for others.
+        """
+        idx = [form.MOTIVATION_CODES.index(c) for c in form.BLOCKS[block].codes]
+        sims = np.hstack([vectors @ self.label_vectors_[idx].T, vectors @ self.example_vectors_[idx].T])
+        negated, hypothetical = cues[:, :1], cues[:, 2:3]
+        return np.hstack([vectors, sims, cues, negated * sims, hypothetical * sims]).astype(np.float32)
+
+    def _encode_sentences(self, sents: Sequence[Sentence]) -> tuple[np.ndarray, np.ndarray]:
+        if not sents:
+            return np.zeros((0, self._encoder().dim), np.float32), np.zeros((0, len(CUE_NAMES)), np.float32)
+        vectors = self._encoder().encode([s.text for s in sents])
+        return vectors, np.vstack([cue_features(s) for s in sents])
+
+    # --- training ------------------------------------------------------------------------------------
+
+    def fit(self, narratives: Sequence[dict], sentences: Sequence[dict] = (), progress=None
+            ) -> "MotivationClassifier":
+        """Learn the per-block heads from corpus records (``r40``, ``block``, ``labels``) and labelled single
+        sentences (``text``, ``block``, ``code``, ``label``: e.g. negated mentions, label 0).
+
+        ``progress(step, total)`` is called as work advances (the CLI shows a bar with it).
+        """
+        from sklearn.calibration import CalibratedClassifierCV
+        from sklearn.linear_model import LogisticRegression
+
+        self._reference_vectors()
+        split = sentences_many([n["r40"] for n in narratives])
+        total = len(narratives) + len(form.MOTIVATION_CODES)
+        per_block: dict[str, list] = {b: [] for b in form.BLOCKS}
+        for k, (n, sents) in enumerate(zip(narratives, split)):
+            vectors, cues = self._encode_sentences(sents)
+            y = sentence_labels(sents, n["labels"], form.BLOCKS[n["block"]].codes)
+            per_block[n["block"]].append((vectors, cues, y))
+            if progress:
+                progress(k + 1, total)
+        self._add_guideline_examples(per_block)
+        self._add_sentences(per_block, sentences)
+        self.heads_: dict[str, dict[str, Any]] = {}
+        done = len(narratives)
+        for letter, parts in per_block.items():
+            X = np.vstack([self._features(v, c, letter) for v, c, _ in parts])
+            Y = np.vstack([y for _, _, y in parts])
+            self.heads_[letter] = {}
+            for j, code in enumerate(form.BLOCKS[letter].codes):
+                base = LogisticRegression(C=self.C, max_iter=2000, random_state=self.seed)
+                positives = int(Y[:, j].sum())
+                # calibration needs each class in every fold; with very few positives the plain head is kept
+                head = (CalibratedClassifierCV(base, method="sigmoid", cv=self.calibration_cv)
+                        if positives >= self.calibration_cv else base)
+                self.heads_[letter][code] = head.fit(X, Y[:, j])
+                done += 1
+                if progress:
+                    progress(done, total)
+        self.thresholds_ = {c: DEFAULT_THRESHOLD for c in form.MOTIVATION_CODES}
+        return self
+
+    def _add_guideline_examples(self, per_block: dict[str, list]) -> None:
+        """The guideline's example sentences: supporting ones as positives, the others as negatives."""
+        for letter, block in form.BLOCKS.items():
+            texts, y = [], []
+            for j, code in enumerate(block.codes):
+                for text, positive in ((EXAMPLES[code].supports, 1), (EXAMPLES[code].not_supports, 0)):
+                    row = np.zeros(len(block.codes), np.int8)
+                    row[j] = positive
+                    texts.append(text)
+                    y.append(row)
+            sents = [as_sentence(t) for t in texts]
+            vectors, cues = self._encode_sentences(sents)
+            per_block[letter].append((vectors, cues, np.vstack(y)))
+
+    def _add_sentences(self, per_block: dict[str, list], items: Sequence[dict]) -> None:
+        for letter, block in form.BLOCKS.items():
+            rows = [it for it in items if it["block"] == letter]
+            if not rows:
+                continue
+            sents = [as_sentence(it["text"]) for it in rows]
+            y = np.zeros((len(rows), len(block.codes)), np.int8)
+            for i, it in enumerate(rows):
+                y[i, block.codes.index(it["code"])] = int(it["label"])
+            vectors, cues = self._encode_sentences(sents)
+            per_block[letter].append((vectors, cues, y))
+
+    def tune_thresholds(self, narratives: Sequence[dict], grid: Sequence[float] | None = None
+                        ) -> "MotivationClassifier":
+        """Per-code thresholds maximising narrative-level F1 on ``narratives`` (the dev split only)."""
+        grid = np.round(np.arange(0.2, 0.91, 0.05), 2) if grid is None else grid
+        preds = self.predict([n["r40"] for n in narratives], [n["block"] for n in narratives])
+        for code in form.MOTIVATION_CODES:
+            rows = [(p.codes[code].score, code in n["labels"]) for p, n in zip(preds, narratives)
+                    if code in p.codes]
+            if not any(gold for _, gold in rows):
+                continue
+            scores = np.array([s for s, _ in rows])
+            gold = np.array([g for _, g in rows])
+
+            def f1(t: float) -> float:
+                pred = scores >= t
+                tp = np.sum(pred & gold)
+                return 2 * tp / max(1, np.sum(pred) + np.sum(gold))
+
+            best = max(grid, key=lambda t: (round(f1(t), 6), -abs(t - DEFAULT_THRESHOLD)))
+            self.thresholds_[code] = float(best)
+        return self
+
+    # --- prediction ----------------------------------------------------------------------------------
+
+    def sentence_scores(self, vectors: np.ndarray, cues: np.ndarray, block: str) -> np.ndarray:
+        """Calibrated probability that each sentence supports each code of ``block`` (sentences x codes)."""
+        codes = form.BLOCKS[block].codes
+        if len(vectors) == 0:
+            return np.zeros((0, len(codes)))
+        X = self._features(vectors, cues, block)
+        return np.column_stack([self.heads_[block][c].predict_proba(X)[:, 1] for c in codes])
+
+    def predict(self, texts: Sequence[str], blocks: Sequence[str | None], *, all_codes: bool = False
+                ) -> list[Prediction]:
+        """One :class:`Prediction` per text; ``blocks[i]`` None (or ``all_codes``) scores all 24 codes.
+
+        All sentences are encoded in one batched call and each block's heads run once over every sentence that
+        needs them, so a batch costs little more than encoding its sentences.
+        """
+        return self.predict_segmented(sentences_many(list(texts)), blocks, all_codes=all_codes)
+
+    def predict_segmented(self, groups: Sequence[list[Sentence]], blocks: Sequence[str | None], *,
+                          all_codes: bool = False) -> list[Prediction]:
+        """Like :meth:`predict` for narratives already split into sentences (the TUI keeps them)."""
+        flat = [s for g in groups for s in g]
+        vectors, cues = self._encode_sentences(flat)
+        bounds = np.cumsum([0] + [len(g) for g in groups])
+        wanted = [list(form.BLOCKS) if all_codes or b is None else [b] for b in blocks]
+        scores: dict[str, tuple[dict[int, int], np.ndarray]] = {}
+        for letter in form.BLOCKS:
+            rows = [r for i, w in enumerate(wanted) if letter in w for r in range(bounds[i], bounds[i + 1])]
+            if rows:
+                scores[letter] = ({r: k for k, r in enumerate(rows)},
+                                  self.sentence_scores(vectors[rows], cues[rows], letter))
+        out = []
+        for i, (sents, block) in enumerate(zip(groups, blocks)):
+            codes: dict[str, CodeResult] = {}
+            for letter in wanted[i]:
+                position, matrix = scores.get(letter, ({}, np.zeros((0, 0))))
+                rows = [position[r] for r in range(bounds[i], bounds[i + 1])]
+                for j, code in enumerate(form.BLOCKS[letter].codes):
+                    codes[code] = self._code_result(code, sents, matrix[rows, j] if rows else np.zeros(0))
+            out.append(Prediction(block, codes, list(sents)))
+        return out
+
+    def _code_result(self, code: str, sents: list[Sentence], scores: np.ndarray) -> CodeResult:
+        threshold = self.thresholds_[code]
+        best = float(scores.max()) if len(scores) else 0.0
+        floor = min(threshold, self.evidence_floor)  # every supporting sentence, plus near misses
+        order = np.argsort(-scores) if len(scores) else []
+        evidence = [Evidence(sents[i].start, sents[i].end, sents[i].text, round(float(scores[i]), 4))
+                    for i in order if scores[i] >= floor]
+        return CodeResult(best, best >= threshold, evidence)

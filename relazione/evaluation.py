@@ -1,0 +1,123 @@
+"""Accuracy of the motivation classifier: per-code precision/recall/F1, micro and macro, at narrative and
+sentence level, plus how often negated mentions are counted as support.
+
+Kept apart from the classifier so that `relazione eval`, the bench scripts and the model card share one
+definition of every figure.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any, Sequence
+
+import numpy as np
+
+from . import form
+from .classifier import MotivationClassifier, Prediction, cue_features, sentence_labels
+
+
+def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "support": tp + fn}
+
+
+def _summary(counts: dict[str, list[int]]) -> dict[str, Any]:
+    per_code = {c: prf(*counts[c]) for c in form.MOTIVATION_CODES if c in counts}
+    tp, fp, fn = (sum(v[i] for v in counts.values()) for i in range(3))
+    scored = [m["f1"] for m in per_code.values() if m["support"]]
+    return {"micro": prf(tp, fp, fn), "macro_f1": round(float(np.mean(scored)), 4) if scored else 0.0,
+            "per_code": per_code}
+
+
+def evaluate(clf: MotivationClassifier, narratives: Sequence[dict], probes: Sequence[dict] = ()) -> dict[str, Any]:
+    """Scores ``narratives`` (corpus records) in their own block; ``probes`` are negated mentions
+    (``{"text", "block", "code"}``) that must not be counted as support."""
+    preds = clf.predict([n["r40"] for n in narratives], [n["block"] for n in narratives])
+    doc_counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    sent_counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    negated_total = negated_fp = 0
+    for n, p in zip(narratives, preds):
+        codes = form.BLOCKS[n["block"]].codes
+        for code in codes:
+            _count(doc_counts[code], code in n["labels"], p.codes[code].supported)
+        gold = sentence_labels(p.sentences, n["labels"], codes)
+        predicted = _sentence_decisions(clf, p, codes)
+        for j, code in enumerate(codes):
+            for g, s in zip(gold[:, j], predicted[:, j]):
+                _count(sent_counts[code], bool(g), bool(s))
+        for i, sent in enumerate(p.sentences):
+            if not gold[i].any() and cue_features(sent)[1]:  # an unlabelled denial of a problem
+                negated_total += 1
+                negated_fp += bool(predicted[i].any())
+    probe_hits = 0
+    if probes:
+        probe_preds = clf.predict([q["text"] for q in probes], [q["block"] for q in probes])
+        probe_hits = sum(any(clf.thresholds_[q["code"]] <= e.score for e in pp.codes[q["code"]].evidence)
+                         for q, pp in zip(probes, probe_preds))
+    return {
+        "narratives": len(narratives),
+        "narrative_level": _summary(doc_counts),
+        "sentence_level": _summary(sent_counts),
+        "negation": {
+            "probes": len(probes),
+            "probes_counted_as_support": probe_hits,
+            "probe_rate": round(probe_hits / len(probes), 4) if probes else None,
+            "corpus_denials": negated_total,
+            "corpus_denials_counted_as_support": negated_fp,
+            "corpus_rate": round(negated_fp / negated_total, 4) if negated_total else None,
+        },
+    }
+
+
+def _count(cell: list[int], gold: bool, pred: bool) -> None:
+    cell[0] += gold and pred
+    cell[1] += pred and not gold
+    cell[2] += gold and not pred
+
+
+def _sentence_decisions(clf: MotivationClassifier, p: Prediction, codes: Sequence[str]) -> np.ndarray:
+    """Sentence x code decisions: a sentence counts when it is evidence at or above the code's threshold."""
+    index = {(s.start, s.end): i for i, s in enumerate(p.sentences)}
+    out = np.zeros((len(p.sentences), len(codes)), dtype=bool)
+    for j, code in enumerate(codes):
+        for e in p.codes[code].evidence:
+            if e.score >= clf.thresholds_[code]:
+                out[index[(e.start, e.end)], j] = True
+    return out
+
+
+def markdown_table(report: dict[str, Any]) -> str:
+    """Per-code figures as a Markdown table for models/CARD.md."""
+    doc, sent = report["narrative_level"], report["sentence_level"]
+    lines = ["| Code | Narrative P | Narrative R | Narrative F1 | Support | Sentence P | Sentence R | Sentence F1 |",
+             "|---|---|---|---|---|---|---|---|"]
+    for code in form.MOTIVATION_CODES:
+        d, s = doc["per_code"].get(code), sent["per_code"].get(code)
+        if d is None:
+            continue
+        lines.append(f"| {code} | {d['precision']:.2f} | {d['recall']:.2f} | {d['f1']:.2f} | {d['support']} | "
+                     f"{s['precision']:.2f} | {s['recall']:.2f} | {s['f1']:.2f} |")
+    lines.append(f"| **micro** | {doc['micro']['precision']:.3f} | {doc['micro']['recall']:.3f} | "
+                 f"{doc['micro']['f1']:.3f} | {doc['micro']['support']} | {sent['micro']['precision']:.3f} | "
+                 f"{sent['micro']['recall']:.3f} | {sent['micro']['f1']:.3f} |")
+    lines.append(f"| **macro F1** | | | {doc['macro_f1']:.3f} | | | | {sent['macro_f1']:.3f} |")
+    neg = report["negation"]
+    lines += ["", f"Negated mentions counted as support: {neg['probes_counted_as_support']} of {neg['probes']} "
+              f"probe sentences ({(neg['probe_rate'] or 0):.1%}); {neg['corpus_denials_counted_as_support']} of "
+              f"{neg['corpus_denials']} unlabelled denials in the test narratives "
+              f"({(neg['corpus_rate'] or 0):.1%})."]
+    return "\n".join(lines)
+
+
+def load_probes(path=None) -> list[dict]:
+    """Negated mentions written for evaluation only (never trained on)."""
+    import json
+
+    from .corpus import CORPUS_DIR
+
+    path = path or CORPUS_DIR / "negation_probes.jsonl"
+    if not path.is_file():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]

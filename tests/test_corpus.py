@@ -1,0 +1,95 @@
+import copy
+
+import pytest
+from typer.testing import CliRunner
+
+from relazione import corpus
+from relazione.cli import app
+
+
+@pytest.fixture(scope="module")
+def records():
+    return corpus.load()
+
+
+def test_corpus_validates_in_full():
+    result = CliRunner().invoke(app, ["corpus", "validate"])
+    assert result.exit_code == 0, result.stderr[-3000:]
+
+
+def test_card_statistics_match_the_data(records):
+    card = corpus.CARD.read_text(encoding="utf-8")
+    assert corpus.stats_markdown(corpus.statistics(records)) in card
+
+
+def test_build_is_reproducible(tmp_path, records):
+    rebuilt = corpus.build(out=tmp_path / "n.jsonl")
+    assert rebuilt == records
+
+
+def test_join_parts_spans_and_heading_rule():
+    text, labels, contra = corpus.join_parts([
+        {"text": "Premessa"},
+        {"text": "Il concorso è andato deserto.", "codes": ["R36"], "sep": " "},
+        {"text": "Gli utenti sono 40.", "sep": "\n\n", "contradicts": "R0B"},
+    ])
+    assert text == "Premessa\nIl concorso è andato deserto.\n\nGli utenti sono 40."
+    start, end = labels["R36"][0]
+    assert text[start:end] == "Il concorso è andato deserto."
+    assert text[slice(*contra[0]["span"])] == "Gli utenti sono 40."
+
+
+def test_derived_issues():
+    flags = {"R34": "NO", "R35": "SI", "R36": "NO", "R37": "NO", "R38": "NO", "R39": "SI"}
+    found = corpus.derived_issues("D", flags, {"R36": [[0, 5]]}, "x" * 6001)
+    assert {(i["kind"], i["code"]) for i in found} == {
+        ("flag_si_unsupported", "R35"), ("altro_without_text", "R39"), ("flag_no_but_supported", "R36"),
+        ("over_limit", None)}
+
+
+def _problems(records, mutate):
+    sample = copy.deepcopy(records[:6])
+    mutate(sample)
+    return [p for p in corpus.validate(sample).problems if not p.startswith(("copertura", "equilibrio"))]
+
+
+def test_validator_catches_misaligned_span_and_foreign_code(records):
+    def shift(sample):
+        code, spans = next((c, s) for r in sample for c, s in r["labels"].items())
+        spans[0][0] += 3
+
+    assert any("non allineato" in p for p in _problems(records, shift))
+
+    def foreign(sample):
+        r = sample[0]
+        other = next(b for b in "ABCD" if b != r["block"])
+        r["labels"][corpus.form.BLOCKS[other].codes[0]] = [[0, 1]]
+
+    assert any("fuori dal blocco" in p for p in _problems(records, foreign))
+
+
+def test_validator_catches_split_leaks_and_issue_mismatch(records):
+    def leak(sample):
+        sample[1]["r40"] = sample[0]["r40"]
+        sample[1]["labels"] = copy.deepcopy(sample[0]["labels"])
+        sample[0]["split"], sample[1]["split"] = "train", "test"
+        sample[2]["augmented"], sample[2]["split"] = True, "dev"
+
+    found = _problems(records, leak)
+    assert any("quasi identici" in p for p in found)
+    assert any("aumentato" in p for p in found)
+
+    def drop_issue(sample):
+        r = next(r for r in sample if any(i["kind"] in corpus.DERIVED_KINDS for i in r["issues"]))
+        r["issues"] = [i for i in r["issues"] if i["kind"] not in corpus.DERIVED_KINDS]
+
+    assert any("dichiarati" in p for p in _problems(records, drop_issue))
+
+
+def test_split_is_stratified_and_figures_give_the_block(records):
+    for letter, row in corpus.statistics(records)["blocks"].items():
+        n = row["narratives"]
+        assert abs(row["dev"] - 0.2 * n) <= 1 and abs(row["test"] - 0.2 * n) <= 1, letter
+    for r in records:
+        planted = any(i["kind"] == "wrong_block_numbers" for i in r["issues"])
+        assert (corpus.form.block_for(r["values"], r["anno"]).letter != r["block"]) == planted, r["id"]
