@@ -34,6 +34,20 @@ _HYPOTHETICAL = re.compile(
     r"in futuro|nei prossimi|prossimo anno|prossimo esercizio|sarà|saranno|verrà|verranno|allo studio|"
     r"si ipotizza|ipotesi|auspica|si conta di|programmat[oa] per il)\b", re.I)
 CUE_NAMES = ("negation", "denial", "hypothetical")
+_NEGATION = re.compile(r"\b(?:non|né|nessun'|nessun[oa]?|mai|nemmeno|neppure|neanche)\b\s*", re.I)
+_CLAUSE_END = re.compile(r"[,;:.!?()]|\s(?:ma|perché|poiché|in quanto|dato che|bensì|mentre|anzi)\s", re.I)
+
+
+def negated_clause(text: str) -> str | None:
+    """The words a negation applies to, up to the end of its clause ("Non si sono registrate difficoltà di
+    reclutamento, ..." -> "si sono registrate difficoltà di reclutamento"); None without a negation."""
+    m = _NEGATION.search(text)
+    if not m:
+        return None
+    rest = text[m.end() :]
+    end = _CLAUSE_END.search(rest)
+    clause = (rest[: end.start()] if end else rest).strip()
+    return clause or None
 
 
 def cue_features(s: Sentence) -> np.ndarray:
@@ -137,22 +151,33 @@ class MotivationClassifier:
         self.example_vectors_ = enc.encode([EXAMPLES[c].supports for c in codes])
 
     def _features(self, vectors: np.ndarray, cues: np.ndarray, block: str) -> np.ndarray:
-        """Embedding, similarity to each code's label and example, cues, and cues x similarity.
+        """Embedding, similarity to each code's label and example, cues, cues x similarity, and the similarity
+        of the negated clause alone.
 
-        The products let a linear head learn, per code, that a negated sentence close to the code's topic is a
-        denial ("i servizi non sono stati digitalizzati") for some codes and the problem itself ("il bando non
-        ha avuto candidati") for others.
+        ``cues`` holds the cue flags followed by the embedding of the negated clause (zeros when the sentence
+        has no negation). The products and the clause similarity let a linear head learn, per code, whether a
+        negated sentence close to the code's topic denies it ("i servizi non sono stati digitalizzati": the
+        negated clause *is* the topic) or states the problem itself ("il bando non ha avuto candidati").
         """
         idx = [form.MOTIVATION_CODES.index(c) for c in form.BLOCKS[block].codes]
-        sims = np.hstack([vectors @ self.label_vectors_[idx].T, vectors @ self.example_vectors_[idx].T])
-        negated, hypothetical = cues[:, :1], cues[:, 2:3]
-        return np.hstack([vectors, sims, cues, negated * sims, hypothetical * sims]).astype(np.float32)
+        refs = np.vstack([self.label_vectors_[idx], self.example_vectors_[idx]]).T
+        flags, scope = cues[:, : len(CUE_NAMES)], cues[:, len(CUE_NAMES) :]
+        sims = vectors @ refs
+        negated, hypothetical = flags[:, :1], flags[:, 2:3]
+        return np.hstack([vectors, sims, flags, negated * sims, hypothetical * sims, scope @ refs]).astype(np.float32)
 
     def _encode_sentences(self, sents: Sequence[Sentence]) -> tuple[np.ndarray, np.ndarray]:
+        """Sentence vectors, and per sentence the cue flags plus the vector of its negated clause."""
+        dim = self._encoder().dim
         if not sents:
-            return np.zeros((0, self._encoder().dim), np.float32), np.zeros((0, len(CUE_NAMES)), np.float32)
-        vectors = self._encoder().encode([s.text for s in sents])
-        return vectors, np.vstack([cue_features(s) for s in sents])
+            return np.zeros((0, dim), np.float32), np.zeros((0, len(CUE_NAMES) + dim), np.float32)
+        scopes = [negated_clause(s.text) if s.negated else None for s in sents]
+        wanted = [scope for scope in scopes if scope]
+        encoded = iter(self._encoder().encode([s.text for s in sents] + wanted))
+        vectors = np.vstack([next(encoded) for _ in sents])
+        scope_vectors = np.vstack([next(encoded) if scope else np.zeros(dim, np.float32) for scope in scopes])
+        flags = np.vstack([cue_features(s) for s in sents])
+        return vectors, np.hstack([flags, scope_vectors]).astype(np.float32)
 
     # --- training ------------------------------------------------------------------------------------
 
@@ -194,8 +219,27 @@ class MotivationClassifier:
                 done += 1
                 if progress:
                     progress(done, total)
+        self.denial_ = self._fit_denial(per_block)
         self.thresholds_ = {c: DEFAULT_THRESHOLD for c in form.MOTIVATION_CODES}
         return self
+
+    def _fit_denial(self, per_block: dict[str, list]):
+        """One cross-code model of negated sentences: does the negation deny a cause (1) or describe it (0)?
+
+        Learned from every negated training sentence: those supporting a code are descriptions, the others
+        denials or unrelated (for which the penalty is harmless). Pooling all codes gives it far more examples
+        than any per-code head sees.
+        """
+        from sklearn.linear_model import LogisticRegression
+
+        rows, targets = [], []
+        for parts in per_block.values():
+            for vectors, cues, y in parts:
+                negated = cues[:, 0] > 0
+                rows.append(np.hstack([vectors, cues])[negated])
+                targets.append((y[negated].sum(axis=1) == 0).astype(np.int8))
+        X, t = np.vstack(rows), np.concatenate(targets)
+        return LogisticRegression(C=self.C, max_iter=2000, random_state=self.seed).fit(X, t)
 
     def _add_guideline_examples(self, per_block: dict[str, list]) -> None:
         """The guideline's example sentences: supporting ones as positives, the others as negatives."""
@@ -253,7 +297,12 @@ class MotivationClassifier:
         if len(vectors) == 0:
             return np.zeros((0, len(codes)))
         X = self._features(vectors, cues, block)
-        return np.column_stack([self.heads_[block][c].predict_proba(X)[:, 1] for c in codes])
+        scores = np.column_stack([self.heads_[block][c].predict_proba(X)[:, 1] for c in codes])
+        negated = cues[:, 0] > 0
+        if negated.any():
+            denial = self.denial_.predict_proba(np.hstack([vectors, cues])[negated])[:, 1]
+            scores[negated] *= (1.0 - denial)[:, None]
+        return scores
 
     def predict(self, texts: Sequence[str], blocks: Sequence[str | None], *, all_codes: bool = False
                 ) -> list[Prediction]:

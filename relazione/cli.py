@@ -195,7 +195,8 @@ def train(
         fail(f"{path}: corpus illeggibile ({exc})")
     train_set = [r for r in records if r["split"] == "train"]
     dev_set = [r for r in records if r["split"] == "dev"]
-    extra = corpus.load_sentences()
+    extra = corpus.load_sentences(split="train")
+    tuning = dev_set + corpus.sentences_as_narratives(corpus.load_sentences(split="dev"))
     start = time.perf_counter()
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                   TimeElapsedColumn(), transient=True) as bar:
@@ -203,7 +204,7 @@ def train(
         clf = MotivationClassifier(encoder, C=c, seed=seed).fit(
             train_set, extra, progress=lambda done, total: bar.update(task, completed=done, total=total))
         bar.update(task, description="taratura soglie (dev)")
-        clf.tune_thresholds(dev_set)
+        clf.tune_thresholds(tuning)
     dev = evaluate(clf, dev_set)
     folder = output or model_files.MODELS_DIR
     model_files.save(clf, folder, corpus_file=path, extra={
@@ -211,7 +212,7 @@ def train(
         "train_seconds": round(time.perf_counter() - start, 1), "dev_micro_f1": dev["narrative_level"]["micro"]["f1"],
         "dev_macro_f1": dev["narrative_level"]["macro_f1"]})
     typer.echo(f"modello salvato in {folder}: {len(train_set)} narrazioni di train, soglie tarate su {len(dev_set)} "
-               f"di dev (micro-F1 dev {dev['narrative_level']['micro']['f1']:.3f}, "
+               f"narrazioni e {len(tuning) - len(dev_set)} frasi negate di dev (micro-F1 dev {dev['narrative_level']['micro']['f1']:.3f}, "
                f"macro-F1 {dev['narrative_level']['macro_f1']:.3f}) in {time.perf_counter() - start:.0f} s")
 
 
@@ -284,6 +285,58 @@ def corpus_validate(
     if card:
         corpus.write_card_stats(report.stats)
     raise typer.Exit(EXIT_OK if report.ok else EXIT_FINDINGS)
+
+
+class ParseFormat(str, Enum):
+    json = "json"
+    table = "table"
+
+
+@app.command()
+def parse(
+    files: List[Path] = typer.Argument(..., help="Stampe del modulo (.txt, .pdf); cartelle ammesse."),
+    output_dir: Optional[Path] = typer.Option(
+        None, "--output-dir", "-o", help="Cartella in cui scrivere un record <nome>.json per ogni stampa."),
+    format: ParseFormat = typer.Option(ParseFormat.json, "--format", "-f", help="Formato di uscita."),
+) -> None:
+    """Legge stampe del modulo (PDF o testo, anche da OCR) e ne ricava il record, con il resoconto della lettura."""
+    from .errors import RelazioneError
+    from .ingest import parse_document
+    from .ingest.summary import Entry, expand_prints, output_names, print_table, to_json
+    from .record import save_record
+
+    paths = expand_prints(files)
+    if not paths:
+        fail("nessuna stampa da leggere")
+    names = output_names(paths)
+    entries = []
+    for path in paths:
+        entry = Entry(str(path))
+        try:
+            entry.result = parse_document(path)
+            if output_dir is not None:
+                target = output_dir / names[path]
+                save_record(entry.result.record, target)
+                entry.output = str(target)
+        except RelazioneError as exc:
+            entry.result, entry.error = None, _one_line(str(exc), path)
+        except OSError as exc:
+            entry.result, entry.error = None, _one_line(f"impossibile scrivere il record ({exc.strerror or exc})", path)
+        if entry.error:
+            typer.echo(f"errore: {entry.error}", err=True)
+        entries.append(entry)
+    if format is ParseFormat.table:
+        from rich.console import Console
+
+        print_table(entries, Console(highlight=False))
+    else:
+        sys.stdout.write(to_json(entries))
+    raise typer.Exit(EXIT_INPUT if any(e.error for e in entries) else EXIT_OK)
+
+
+def _one_line(message: str, path: Path) -> str:
+    """Messages name the file once, whoever raised them."""
+    return message if message.startswith(str(path)) else f"{path}: {message}"
 
 
 def run() -> None:

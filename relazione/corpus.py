@@ -187,11 +187,24 @@ def load(path: Path = NARRATIVES, split: str | None = None) -> list[dict]:
 NEGATION_TRAIN = CORPUS_DIR / "negation_train.jsonl"
 
 
-def load_sentences(path: Path = NEGATION_TRAIN) -> list[dict]:
-    """Labelled single sentences for training only (negated mentions and negation-bearing support)."""
+def load_sentences(path: Path = NEGATION_TRAIN, split: str | None = None) -> list[dict]:
+    """Labelled single sentences (negated mentions, label 0, and negation-bearing support, label 1).
+
+    A fixed 70/30 split by id hash gives "train" (learned from) and "dev" (used with the dev narratives to tune
+    thresholds); None returns both.
+    """
     if not path.is_file():
         return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for item in items:
+        item["split"] = "dev" if int(hashlib.sha256(item["id"].encode()).hexdigest(), 16) % 10 < 3 else "train"
+    return [i for i in items if split is None or i["split"] == split]
+
+
+def sentences_as_narratives(items: list[dict]) -> list[dict]:
+    """Single labelled sentences in the shape of corpus records, for threshold tuning and evaluation."""
+    return [{"id": i["id"], "block": i["block"], "r40": i["text"],
+             "labels": {i["code"]: [[0, len(i["text"])]]} if i["label"] else {}} for i in items]
 
 
 def to_record(item: dict):

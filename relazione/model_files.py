@@ -84,7 +84,8 @@ def save(clf: Any, folder: Path = MODELS_DIR, *, corpus_file: Path | None = None
     from .record import atomic_write_text
 
     folder.mkdir(parents=True, exist_ok=True)
-    state = {"heads": clf.heads_, "label_vectors": clf.label_vectors_, "example_vectors": clf.example_vectors_}
+    state = {"heads": clf.heads_, "denial": clf.denial_, "label_vectors": clf.label_vectors_,
+             "example_vectors": clf.example_vectors_}
     tmp = folder / f".{HEAD}.tmp"
     sio.dump(state, tmp)
     os.replace(tmp, folder / HEAD)
@@ -138,6 +139,7 @@ def load(folder: Path = MODELS_DIR, *, encoder: Any = None):
         raise ModelError(f"il modello è stato addestrato con {meta['encoder']}, disponibile {clf.encoder_id}: "
                          f"{REBUILD}")
     clf.heads_ = state["heads"]
+    clf.denial_ = state["denial"]
     clf.label_vectors_ = state["label_vectors"]
     clf.example_vectors_ = state["example_vectors"]
     try:
