@@ -23,7 +23,7 @@ import numpy as np
 
 from . import form
 from .guidelines import EXAMPLES
-from .nlp import Sentence, as_sentence, sentences_many
+from .nlp import Sentence, as_sentence, normalize_for_encoding, sentences_many
 
 DEFAULT_THRESHOLD = 0.5
 
@@ -173,7 +173,8 @@ class MotivationClassifier:
             return np.zeros((0, dim), np.float32), np.zeros((0, len(CUE_NAMES) + dim), np.float32)
         scopes = [negated_clause(s.text) if s.negated else None for s in sents]
         wanted = [scope for scope in scopes if scope]
-        encoded = iter(self._encoder().encode([s.text for s in sents] + wanted))
+        encoded = iter(self._encoder().encode([normalize_for_encoding(s.text) for s in sents] +
+                                              [normalize_for_encoding(w) for w in wanted]))
         vectors = np.vstack([next(encoded) for _ in sents])
         scope_vectors = np.vstack([next(encoded) if scope else np.zeros(dim, np.float32) for scope in scopes])
         flags = np.vstack([cue_features(s) for s in sents])

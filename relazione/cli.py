@@ -57,25 +57,46 @@ def check(
     files: List[Path] = typer.Argument(..., help="Record JSON o stampe del modulo (.txt, .pdf); cartelle ammesse."),
     format: Format = typer.Option(Format.table, "--format", "-f", help="Formato di uscita."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Scrive il risultato su file."),
+    use_model: bool = typer.Option(True, "--model/--no-model",
+                                   help="Aggiunge i controlli sul testo (classificatore) se il modello è presente."),
 ) -> None:
     """Controlla blocco, motivazioni, lunghezza e regole aritmetiche di ogni relazione."""
-    from .analysis import analyze
-    from .errors import RelazioneError
-    from .inputs import expand_paths, read_input
+    from .inputs import expand_paths
+
+    if not expand_paths(files):
+        fail("nessun file da controllare")
+    results = _audit(files, _optional_model() if use_model else None)
+    _emit(results, format, output)
+    _exit_for(results)
+
+
+def _optional_model():
+    """The classifier when it loads; otherwise rule checks only, with one line on stderr saying why."""
+    from . import model_files
+    from .errors import ModelError
+
+    try:
+        return model_files.load()
+    except ModelError as exc:
+        typer.echo(f"avviso: controlli sul testo non disponibili ({exc})", err=True)
+        return None
+
+
+def _audit(files: List[Path], model, *, jobs: int = 1, progress=None) -> list:
+    """Analyse every file; unreadable ones are reported on stderr, one line each, and kept as error rows."""
+    from . import audit
     from .reports import FileError
 
-    paths = expand_paths(files)
-    if not paths:
-        fail("nessun file da controllare")
-    results = []
-    for path in paths:
-        try:
-            results.append(analyze(read_input(path), source=str(path)))
-        except RelazioneError as exc:
-            msg = str(exc)
-            results.append(FileError(str(path), msg.removeprefix(f"{path}: ")))
-            typer.echo(f"errore: {msg if msg.startswith(str(path)) else f'{path}: {msg}'}", err=True)
-    _emit(results, format, output)
+    results = audit.run(files, model=model, jobs=jobs, progress=progress)
+    for r in results:
+        if isinstance(r, FileError):
+            typer.echo(f"errore: {r.file}: {r.message}", err=True)
+    return results
+
+
+def _exit_for(results: list) -> None:
+    from .reports import FileError
+
     if any(isinstance(r, FileError) for r in results):
         raise typer.Exit(EXIT_INPUT)
     raise typer.Exit(EXIT_FINDINGS if any(r.has_problems for r in results) else EXIT_OK)
@@ -100,6 +121,10 @@ def _emit(results: list, format: Format, output: Optional[Path]) -> None:
         from .reports import machine
 
         text = machine.to_json(results) if format is Format.json else machine.to_csv(results)
+    _write(text, output)
+
+
+def _write(text: str, output: Optional[Path]) -> None:
     text = text if text.endswith("\n") else text + "\n"
     if output is None:
         sys.stdout.write(text)
@@ -107,6 +132,79 @@ def _emit(results: list, format: Format, output: Optional[Path]) -> None:
         from .record import atomic_write_text
 
         atomic_write_text(output, text)
+
+
+class AuditFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    html = "html"
+
+
+@app.command()
+def audit(
+    paths: List[Path] = typer.Argument(..., help="Cartelle o file: record JSON, stampe .txt e .pdf."),
+    format: AuditFormat = typer.Option(AuditFormat.table, "--format", "-f", help="Formato del rapporto."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="File del rapporto (html: obbligatorio "
+                                                                        "o audit.html)."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Processi per leggere i file."),
+    baseline: Optional[Path] = typer.Option(None, "--baseline", help="Problemi già accettati da non mostrare."),
+    write_baseline: Optional[Path] = typer.Option(None, "--write-baseline",
+                                                  help="Salva i problemi attuali come accettati."),
+    model: Optional[Path] = typer.Option(None, "--model", help="Cartella del modello (default: models/)."),
+) -> None:
+    """Verifica centinaia di relazioni: testo, motivazioni e dati, con le prove, in tabella, JSON, CSV o HTML."""
+    import json
+
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from . import audit as audit_mod
+    from .errors import RelazioneError
+    from .inputs import expand_paths
+
+    if not expand_paths(paths):
+        fail("nessun file da verificare")
+    accepted = set()
+    if baseline is not None:
+        try:
+            accepted = audit_mod.load_baseline(baseline)
+        except RelazioneError as exc:
+            fail(str(exc))
+    clf = load_model(model)
+    err = Console(stderr=True)
+    with Progress(TextColumn("verifica"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err,
+                  transient=True, disable=not err.is_terminal) as bar:
+        task = bar.add_task("verifica", total=None)
+        results = _audit(paths, clf, jobs=jobs,
+                         progress=lambda done, total: bar.update(task, completed=done, total=total))
+    if write_baseline is not None:
+        n = audit_mod.write_baseline(results, write_baseline)
+        typer.echo(f"{n} problemi salvati come accettati in {write_baseline}", err=True)
+    dropped = audit_mod.apply_baseline(results, accepted) if accepted else 0
+    summary = audit_mod.summarize(results, dropped)
+    if format is AuditFormat.html:
+        from .reports.html import render
+
+        target = output or Path("audit.html")
+        _write(render(results, summary=summary.to_dict(), thresholds=clf.thresholds_), target)
+        typer.echo(f"rapporto HTML scritto in {target}", err=True)
+    elif format is AuditFormat.json:
+        _write(json.dumps({"summary": summary.to_dict(), "results": [r.to_dict() for r in results]},
+                          ensure_ascii=False, indent=1), output)
+    else:
+        _emit(results, Format(format.value), output)
+    typer.echo(_summary_line(summary), err=True)
+    _exit_for(results)
+
+
+def _summary_line(summary) -> str:
+    sev = summary.by_severity
+    kinds = ", ".join(f"{k} {n}" for k, n in summary.by_kind.most_common(6))
+    return (f"{summary.files} file, {summary.errors} non leggibili; problemi: {sev.get('error', 0)} errori, "
+            f"{sev.get('warning', 0)} avvisi, {sev.get('info', 0)} info"
+            + (f" ({kinds})" if kinds else "") + (f"; {summary.accepted} accettati dalla baseline"
+                                                  if summary.accepted else ""))
 
 
 class Block(str, Enum):

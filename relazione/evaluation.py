@@ -121,3 +121,40 @@ def load_probes(path=None) -> list[dict]:
     if not path.is_file():
         return []
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+PLANTED_KINDS = ("flag_si_unsupported", "flag_no_but_supported", "altro_without_text", "over_limit",
+                 "numbers_contradict_text", "wrong_block_numbers")
+_CODELESS = {"over_limit", "wrong_block_numbers"}
+_SAME_FIELD = {"R02": "users", "R0B": "users"}
+
+
+def _issue_key(kind: str, code: str | None) -> tuple[str, str | None]:
+    if kind in _CODELESS:
+        return kind, None
+    return kind, _SAME_FIELD.get(code or "", code)
+
+
+def evaluate_audit(items: Sequence[dict], analyses: Sequence[Any]) -> dict[str, Any]:
+    """Recall and precision of the audit's findings against the corpus's planted issues, overall and per kind.
+
+    A finding matches a planted issue of the same kind and code (codes are ignored for over_limit and
+    wrong_block_numbers; R02/R0B both mean the users' total). Only findings of the planted kinds count.
+    """
+    counts: dict[str, list[int]] = {k: [0, 0, 0] for k in PLANTED_KINDS}
+    misses: list[dict] = []
+    for item, analysis in zip(items, analyses):
+        gold = {_issue_key(i["kind"], i.get("code")) for i in item["issues"]}
+        found = {_issue_key(f.kind, f.code) for f in analysis.findings if f.kind in PLANTED_KINDS}
+        for kind in PLANTED_KINDS:
+            g = {k for k in gold if k[0] == kind}
+            p = {k for k in found if k[0] == kind}
+            counts[kind][0] += len(g & p)
+            counts[kind][1] += len(p - g)
+            counts[kind][2] += len(g - p)
+        if gold != found:
+            misses.append({"id": item["id"], "missed": sorted(map(str, gold - found)),
+                           "spurious": sorted(map(str, found - gold))})
+    tp, fp, fn = (sum(c[i] for c in counts.values()) for i in range(3))
+    return {"narratives": len(items), "overall": prf(tp, fp, fn),
+            "per_kind": {k: prf(*c) for k, c in counts.items()}, "mismatches": misses}

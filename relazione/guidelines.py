@@ -139,3 +139,45 @@ EXAMPLES: dict[str, Example] = {
         'no cause explained',
     ),
 }
+
+
+# What kind of evidence supports each code, in Italian: used in audit messages ("manca ...") and by the
+# drafting assistant's skeleton paragraphs.
+EVIDENCE_HINT: dict[str, str] = {
+    "R16": "una scelta di bilancio dell'Amministrazione a favore del sociale (fondi propri aggiunti, programma di "
+           "mandato, stanziamenti superiori ai trasferimenti)",
+    "R17": "la qualificazione del personale (formazione, supervisione, specializzazioni, figure come psicologi o "
+           "mediatori)",
+    "R18": "il numero di assistenti sociali e altre figure rispetto agli abitanti (rapporto migliore di 1:5.000 o "
+           "dei comuni simili)",
+    "R19": "strutture sociali di proprietà comunale mantenute in funzione (quali, con che costi)",
+    "R20": "servizi sociali digitalizzati (cartella sociale informatizzata, domande online, scambio dati)",
+    "R21": "una rete integrata con ambito, comuni vicini, volontariato e terzo settore (protocolli, "
+           "coprogettazione, convenzioni)",
+    "R22": "un'altra causa concreta, non coperta dalle altre voci, descritta esplicitamente",
+    "R23": "poche prestazioni molto costose che assorbono gran parte della spesa (inserimenti in struttura, "
+           "costo per caso, quota del bilancio)",
+    "R24": "diseconomie di scala (popolazione piccola o dispersa, frazioni, costi fissi su pochi utenti)",
+    "R25": "l'assenza di un servizio integrato d'ambito o di accreditamenti (prestazioni acquistate singolarmente "
+           "a tariffa piena)",
+    "R26": "difficoltà gestionali (posti vacanti, turnover, procedure lunghe, problemi organizzativi)",
+    "R27": "investimenti mancanti (gestionale informatico, sedi adeguate, rete integrata di servizi)",
+    "R28": "un'altra causa concreta, non coperta dalle altre voci, descritta esplicitamente",
+    "R29": "reti di volontariato e terzo settore che offrono servizi integrativi di quelli comunali (quali, con "
+           "quali convenzioni)",
+    "R30": "servizi erogati in tutto o in parte tramite l'ambito, il consorzio o l'unione",
+    "R31": "utenti o prestazioni relativamente poco costosi (sportello, contributi una tantum, basso costo per "
+           "utente)",
+    "R32": "accreditamenti che rendono più efficiente la gestione (tariffe predefinite, voucher, costi unitari "
+           "più bassi)",
+    "R33": "un'altra causa concreta, non coperta dalle altre voci, descritta esplicitamente (ad es. servizi "
+           "finanziati con altre fonti)",
+    "R34": "una scelta dell'Amministrazione di destinare le risorse ad altre funzioni (priorità di bilancio "
+           "esplicite)",
+    "R35": "reti di volontariato e terzo settore che offrono servizi simili, sostitutivi di quelli comunali",
+    "R36": "la mancanza di assistenti sociali (concorsi deserti, posti vacanti, periodi senza assistente sociale)",
+    "R37": "la mancanza di altro personale qualificato (educatori, psicologi, operatori non disponibili)",
+    "R38": "la mancanza o carenza del sistema integrato d'ambito o di strutture private accreditate",
+    "R39": "un'altra causa concreta, non coperta dalle altre voci, descritta esplicitamente (procedure in corso, "
+           "risorse arrivate tardi, altre fonti di finanziamento)",
+}

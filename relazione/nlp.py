@@ -154,3 +154,18 @@ def as_sentence(text: str) -> Sentence:
     """A whole text as one Sentence (for labelled single sentences such as guideline examples)."""
     doc = load_pipeline().make_doc(text.strip())
     return _sentence(doc, doc)
+
+
+_OCR_FIXES = [
+    (re.compile(r"[\[|]\s?[’']"), "l'"),  # "[’ufficio", "|’assistenza": an OCR'd "l'"
+    (re.compile(r"[’‘`´]"), "'"),
+    (re.compile(r"(?<=\s)&(?=\s)"), "è"),  # "& stato": an OCR'd "è"
+    (re.compile(r"(?<=[a-zà-ù]),(?=[a-zà-ù])"), ", "),  # "anno,poi": a lost space
+]
+
+
+def normalize_for_encoding(text: str) -> str:
+    """Undo common OCR damage before a sentence is embedded; offsets always refer to the original text."""
+    for pattern, replacement in _OCR_FIXES:
+        text = pattern.sub(replacement, text)
+    return text

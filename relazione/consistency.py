@@ -1,0 +1,163 @@
+"""Semantic findings: what the classifier read in the narrative, set against the flags and the figures.
+
+The classifier never sees the flags; only here do flags and figures meet its output (AUD-01..03, AUD-07,
+AUD-11 of the domain reference). Every finding points at its evidence in R40 when there is one.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from . import form
+from .classifier import Prediction
+from .findings import Finding, Severity
+from .guidelines import EVIDENCE_HINT
+from .numbers import format_number
+from .record import Record
+from .textfacts import Claim, claims
+
+_TRANSFER = re.compile(r"trasfer\w*|conferit\w*|versat\w*|quota\w* (?:all'|al )", re.I)
+_AMBITO = re.compile(r"\b(?:ambito|ats|consorzio|unione|forma associat|piano di zona|ufficio di piano)", re.I)
+_HIRING = re.compile(r"\b(?:assunt|assunzion|reclutat|incaric|contratt|potenziat|inserit)", re.I)
+_SOCIAL_WORKER = re.compile(r"assistent[ei] social", re.I)
+
+
+def _label(code: str) -> str:
+    if code in form.ALTRO_CODES:
+        return "Altro"
+    label = form.motivation_label(code)
+    return label if len(label) <= 70 else label[:67].rstrip() + "…"
+
+
+def _quote(text: str, limit: int = 140) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def flag_findings(record: Record, prediction: Prediction, blocks: Iterable[str]) -> list[Finding]:
+    """AUD-01..03: SI without support, NO with support, Altro SI without another cause, per flagged block."""
+    out: list[Finding] = []
+    if not record.r40.strip():
+        return out  # an empty narrative is RULE-15's business (error), not a semantic finding
+    for letter in blocks:
+        for code in form.BLOCKS[letter].codes:
+            flag, result = record.flags.get(code), prediction.codes.get(code)
+            if flag is None or result is None:
+                continue
+            if flag == "SI" and not result.supported:
+                if code in form.ALTRO_CODES:
+                    out.append(Finding(
+                        kind="altro_without_text", rule="AUD-03", code=code, severity=Severity.WARNING,
+                        message=f"{code} «Altro» è SI ma la relazione non descrive un'altra causa concreta, diversa "
+                                f"da quelle delle altre voci: specificarla nel testo.",
+                        confidence=round(1 - result.score, 3)))
+                else:
+                    out.append(Finding(
+                        kind="flag_si_unsupported", rule="AUD-01", code=code, severity=Severity.WARNING,
+                        message=f"{code} ({_label(code)}) è SI, ma nessuna frase della relazione lo sostiene: manca "
+                                f"{EVIDENCE_HINT[code]}. Aggiungere la spiegazione o indicare NO.",
+                        confidence=round(1 - result.score, 3)))
+            elif flag == "NO" and result.supported:
+                best = result.evidence[0]
+                out.append(Finding(
+                    kind="flag_no_but_supported", rule="AUD-02", code=code, severity=Severity.WARNING,
+                    message=f"{code} ({_label(code)}) è NO, ma la relazione lo sostiene: «{_quote(best.text)}». "
+                            "Indicare SI oppure rivedere il testo.",
+                    start=best.start, end=best.end, confidence=round(result.score, 3)))
+    return out
+
+
+def _contradiction(claim: Claim, record: Record) -> tuple[str, str] | None:
+    """(code, message) when the claim disagrees with the form, None when it agrees or cannot be checked."""
+    y = record.anno
+    if claim.field in ("R08", "R09", "R14", "R15"):
+        form_value = record.value(claim.field)
+        if form_value is None:
+            return None
+        tolerance = 0.1 * form_value if claim.approx else max(1.0, 0.005 * form_value)
+        if abs(claim.value - form_value) <= tolerance:
+            return None
+        return claim.field, (f"La relazione indica {format_number(claim.value)} € per {claim.field}, il modulo "
+                             f"{format_number(form_value)} €: correggere il testo o il dato.")
+    if claim.field == "users":
+        now = record.value(form.users_total_code(y))
+        if now is None or claim.value == now:
+            return None
+        code = form.users_total_code(y)
+        return code, (f"La relazione indica {format_number(claim.value, 0)} utenti serviti, il modulo "
+                      f"{format_number(now, 0)} ({code} {y}): correggere il testo o il dato.")
+    if claim.field == "staff":
+        if y in form.Y2021_22:
+            return None
+        r01, r01a = record.value("R01"), record.value("R01A")
+        if r01 is None:
+            return None
+        if claim.value in {r01, r01 + (r01a or 0)}:
+            return None
+        return "R01", (f"La relazione indica {format_number(claim.value, 0)} assistenti sociali, il modulo "
+                       f"{format_number(r01, 0 if r01.is_integer() else 1)} (R01 {y}): correggere il testo o il dato.")
+    if claim.field == "spending_vs_need":
+        r06, r07 = record.value("R06"), record.value("R07")
+        if r06 is None or r07 is None or claim.value == (r07 >= r06):
+            return None
+        said = "non inferiore" if claim.value else "inferiore"
+        actual = "non inferiore" if r07 >= r06 else "inferiore"
+        return "R07", (f"La relazione dice che la spesa è {said} al fabbisogno, ma nel modulo R07 "
+                       f"({format_number(r07)} €) è {actual} a R06 ({format_number(r06)} €).")
+    if claim.field == "service_vs_reference":
+        r04, r05 = form.service_level(record.values, y)[0], record.value("R05")
+        if r04 is None or r05 is None or claim.value == (r04 >= r05):
+            return None
+        said = "non inferiore" if claim.value else "inferiore"
+        actual = "non inferiore" if r04 >= r05 else "inferiore"
+        return "R04", (f"La relazione dice che il livello dei servizi è {said} a quello di riferimento, ma nel "
+                       f"modulo R04 ({format_number(r04)}) è {actual} a R05 ({format_number(r05)}).")
+    return None
+
+
+def number_findings(record: Record, prediction: Prediction, *, wrong_block: bool) -> list[Finding]:
+    """AUD-07: figures and directions stated in R40 that the form contradicts (one finding per field).
+
+    When the flags are in the wrong block, the text argues that block: its direction statements then repeat
+    the wrong-block finding and are not reported again.
+    """
+    out: list[Finding] = []
+    seen: set[str] = set()
+    for claim in claims(prediction.sentences):
+        if wrong_block and claim.field in ("spending_vs_need", "service_vs_reference"):
+            continue
+        found = _contradiction(claim, record)
+        if found is None or found[0] in seen:
+            continue
+        code, message = found
+        seen.add(code)
+        out.append(Finding(kind="numbers_contradict_text", rule="AUD-07", code=code, severity=Severity.WARNING,
+                           message=f"{message} Frase: «{_quote(claim.text)}».", start=claim.start, end=claim.end,
+                           confidence=0.8 if claim.field.endswith(("need", "reference")) else 0.9))
+    return out
+
+
+def quadro3_findings(record: Record) -> list[Finding]:
+    """AUD-11 (info): Quadro 3 amounts the narrative never mentions."""
+    text = record.r40
+    out = []
+    if (record.value("R14") or 0) > 0 and not (_TRANSFER.search(text) and _AMBITO.search(text)):
+        out.append(Finding(kind="quadro3_not_in_text", rule="AUD-11", code="R14", severity=Severity.INFO,
+                           message="R14 indica risorse trasferite all'ambito, ma la relazione non parla di un "
+                                   "trasferimento: descriverlo."))
+    if (record.value("R10") or 0) > 0 and not (_HIRING.search(text) and _SOCIAL_WORKER.search(text)):
+        out.append(Finding(kind="quadro3_not_in_text", rule="AUD-11", code="R10", severity=Severity.INFO,
+                           message="R10 indica spesa per assistenti sociali aggiuntivi, ma la relazione non descrive "
+                                   "assunzioni o incarichi: descriverli."))
+    return out
+
+
+def semantic_findings(record: Record, prediction: Prediction, decision: form.BlockDecision) -> list[Finding]:
+    """Every semantic finding of a record, given the classifier's reading of its narrative (all 24 codes)."""
+    flagged = {form.block_of_code(c).letter for c in record.flags}  # type: ignore[union-attr]
+    blocks = sorted(flagged | ({decision.letter} if decision.letter else set()))
+    wrong_block = decision.letter is not None and bool(flagged - {decision.letter})
+    return [*flag_findings(record, prediction, blocks),
+            *number_findings(record, prediction, wrong_block=wrong_block),
+            *quadro3_findings(record)]
