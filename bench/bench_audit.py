@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 from relazione import corpus, model_files  # noqa: E402
 from relazione.analysis import analyze_many  # noqa: E402
 from relazione.evaluation import evaluate_audit  # noqa: E402
-from relazione.record import record_to_dict, save_record  # noqa: E402
+from relazione.record import save_record  # noqa: E402
 
 
 def accuracy(split: str = "test") -> dict:

@@ -83,6 +83,21 @@ def title_case(name: str) -> str:
 # --- fields ----------------------------------------------------------------------------------------------
 
 
+def printed_columns(quadro3: dict[str, tuple[str, ...]]) -> Columns:
+    """The value columns a layout prints for each field: its own Quadro 3 columns for R10/R11, the "spesa"
+    column for the other Quadro 3 rows and R15, the form model's columns for everything else."""
+
+    def columns(code: str, year: int) -> tuple[str, ...]:
+        if code in quadro3:
+            return quadro3[code]
+        if code in (*form.QUADRO3_CODES, "R15"):
+            return ("spesa",)
+        fld = form.field_for(code, year)
+        return fld.columns_for(year) if fld else ()
+
+    return columns
+
+
 def read_spans(spans: list[Span], year: int, builder: RecordBuilder, columns: Columns) -> None:
     """Every span except R40 into the builder (R40 has its own reader)."""
     for span in spans:

@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import re
 
-from .. import form
 from .builder import Layout, RecordBuilder
-from .common import read_r40, read_spans, span_of, start, title_case
+from .common import printed_columns, read_r40, read_spans, span_of, start, title_case
 from .fields import Span, best_hit, scan, trailing_numbers
 from .furniture import Furniture, strip_furniture
 from .ifel_grid import CONTRIBUTI, FULL_SIZE, INTERVENTI, rebuild
@@ -59,13 +58,7 @@ def detect(text: str) -> float:
     return min(1.0, sum(weight for pattern, weight in _MARKERS if pattern.search(text)))
 
 
-def columns(code: str, year: int) -> tuple[str, ...]:
-    if code in QUADRO3_COLUMNS:
-        return QUADRO3_COLUMNS[code]
-    if code in (*form.QUADRO3_CODES, "R15"):
-        return ("spesa",)
-    fld = form.field_for(code, year)
-    return fld.columns_for(year) if fld else ()
+columns = printed_columns(QUADRO3_COLUMNS)
 
 
 def parse(text: str) -> ParseResult:
