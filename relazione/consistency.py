@@ -23,6 +23,19 @@ _HIRING = re.compile(r"\b(?:assunt|assunzion|reclutat|incaric|contratt|potenziat
 _SOCIAL_WORKER = re.compile(r"assistent[ei] social", re.I)
 
 
+def _explains_a_flagged_code(prediction: Prediction, record: Record, letter: str, code: str, best) -> bool:
+    """True when the evidence sentence is already, and more strongly, the evidence of a motivation of the block
+    flagged SI: the compiler attributed that cause to another code, which is not a NO flag to revisit."""
+    for other in form.BLOCKS[letter].codes:
+        if other == code or record.flags.get(other) != "SI":
+            continue
+        result = prediction.codes[other]
+        if result.supported and any((e.start, e.end) == (best.start, best.end) and e.score > best.score
+                                    for e in result.evidence):
+            return True
+    return False
+
+
 def _label(code: str) -> str:
     if code in form.ALTRO_CODES:
         return "Altro"
@@ -60,6 +73,8 @@ def flag_findings(record: Record, prediction: Prediction, blocks: Iterable[str])
                         confidence=round(1 - result.score, 3)))
             elif flag == "NO" and result.supported:
                 best = result.evidence[0]
+                if _explains_a_flagged_code(prediction, record, letter, code, best):
+                    continue
                 out.append(Finding(
                     kind="flag_no_but_supported", rule="AUD-02", code=code, severity=Severity.WARNING,
                     message=f"{code} ({_label(code)}) è NO, ma la relazione lo sostiene: «{_quote(best.text)}». "
