@@ -432,6 +432,19 @@ def parse(
     raise typer.Exit(EXIT_INPUT if any(e.error for e in entries) else EXIT_OK)
 
 
+@app.command()
+def draft(
+    file: Optional[Path] = typer.Argument(None, help="Record JSON o stampa (.txt, .pdf) da aprire; senza file si "
+                                                     "comincia una relazione nuova (un .json inesistente viene creato)."),
+) -> None:
+    """Assistente a terminale per scrivere R40 entro 6.000 caratteri, con motivazioni e problemi aggiornati."""
+    try:
+        from .tui.app import run as run_draft
+    except ImportError as exc:
+        fail(f"l'assistente richiede il pacchetto textual ({exc.name or exc}): pip install textual")
+    raise typer.Exit(run_draft(file))
+
+
 def _one_line(message: str, path: Path) -> str:
     """Messages name the file once, whoever raised them."""
     return message if message.startswith(str(path)) else f"{path}: {message}"
