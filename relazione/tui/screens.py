@@ -141,10 +141,32 @@ def recovery_screen(when: str, where: str) -> ChoiceScreen:
     )
 
 
-class PathScreen(ModalScreen[Path | None]):
-    """Ask for a file name (Save as, Export); dismisses with the path or None."""
+class _FormScreen(ModalScreen):
+    """A dialog confirmed by Enter or its "Conferma" button and dismissed with None by Esc or "Annulla";
+    subclasses read their fields in ``_done``."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Annulla")]
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._done()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "ok":
+            self._done()
+        else:
+            self.dismiss(None)
+
+    def _done(self) -> None:  # pragma: no cover - always overridden
+        raise NotImplementedError
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class PathScreen(_FormScreen, ModalScreen[Path | None]):
+    """Ask for a file name (Save as, Export); dismisses with the path or None."""
 
     def __init__(self, title: str, default: Path, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -159,29 +181,15 @@ class PathScreen(ModalScreen[Path | None]):
                 yield Button("Conferma", id="ok", variant="primary", compact=True)
                 yield Button("Annulla", id="cancel", compact=True)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self._done()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "ok":
-            self._done()
-        else:
-            self.dismiss(None)
-
     def _done(self) -> None:
         value = self.query_one("#path", Input).value.strip()
         self.dismiss(Path(value).expanduser().absolute() if value else None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 FiguresResult = tuple[int, "str | None", dict[str, "float | None"]]
 
 
-class FiguresScreen(ModalScreen[FiguresResult | None]):
+class FiguresScreen(_FormScreen, ModalScreen[FiguresResult | None]):
     """Year, comune and R04–R07 (typed or pasted, Italian notation); the block follows from them.
 
     ``check`` validates a result and returns an Italian error message (shown in the form) or None.
@@ -228,17 +236,6 @@ class FiguresScreen(ModalScreen[FiguresResult | None]):
     def on_mount(self) -> None:
         self.query_one("#comune", Input).focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self._done()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "ok":
-            self._done()
-        else:
-            self.dismiss(None)
-
     def _done(self) -> None:
         error = self.query_one("#figures-error", Static)
         figures: dict[str, float | None] = {}
@@ -257,9 +254,6 @@ class FiguresScreen(ModalScreen[FiguresResult | None]):
             error.update(problem)
             return
         self.dismiss(result)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 def _preview(text: str, width: int = 60) -> str:
