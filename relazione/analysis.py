@@ -74,7 +74,11 @@ def analyze_many(records: Sequence[Record], *, model: "MotivationClassifier | No
     sources = list(sources) if sources is not None else [None] * len(records)
     predictions: list[Any] = [None] * len(records)
     if model is not None:
-        predictions = model.predict([r.r40 for r in records], [None] * len(records), all_codes=True)
+        from .placeholders import mask_placeholders
+
+        # an unfilled skeleton names the evidence it needs: the classifier must not read it as that evidence
+        predictions = model.predict([mask_placeholders(r.r40) for r in records], [None] * len(records),
+                                    all_codes=True)
     out = []
     for record, source, prediction in zip(records, sources, predictions):
         decision = form.block_for(record.values, record.anno)

@@ -139,6 +139,16 @@ def altro_without_text(ctx: Context) -> Iterator[Finding]:
                      "specifica.", code)
 
 
+@rule("TXT-01")
+def placeholders_left(ctx: Context) -> Iterator[Finding]:
+    """«[...]» placeholders of a skeleton paragraph still in R40: they must be filled before sending."""
+    from .placeholders import placeholders
+
+    for start, end in placeholders(ctx.record.r40):
+        yield _f("placeholder_left", "TXT-01", Severity.WARNING,
+                 "Segnaposto «[...]» ancora da completare: sostituirlo con il testo o cancellarlo.", "R40", start, end)
+
+
 @rule("RULE-13-COL")
 def block_column_dependent(ctx: Context) -> Iterator[Finding]:
     """§3.3: when R07[2017] >= R06 > R07[2021] the block depends on the column of R07 used (inferred rule)."""

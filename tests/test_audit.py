@@ -128,3 +128,13 @@ def test_check_gains_semantic_findings_with_the_model(tmp_path):
     without = json.loads(runner.invoke(app, ["check", "--no-model", "-f", "json", str(path)]).stdout)
     assert "flag_no_but_supported" in {f["kind"] for f in with_model[0]["findings"]}
     assert "flag_no_but_supported" not in {f["kind"] for f in without[0]["findings"]}
+
+
+def test_unfilled_skeleton_is_flagged_and_not_read_as_evidence(clf):
+    from relazione.tui.skeleton import skeleton
+
+    text = skeleton("R36", anno=2024, comune="Prova")
+    a = analyze(record(flags={"R36": "SI"}, r40=text), model=clf)
+    left = [f for f in a.findings if f.kind == "placeholder_left"]
+    assert left and all(text[f.start : f.end].startswith("«[") for f in left)
+    assert not a.motivations.codes["R36"].supported

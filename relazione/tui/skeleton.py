@@ -10,12 +10,11 @@ audit message (AUD-01) ask for the same thing.
 
 from __future__ import annotations
 
-import re
 
 from .. import form
 from ..guidelines import EVIDENCE_HINT
 
-PLACEHOLDER_RE = re.compile(r"«\[[^\]]*\]»")
+from ..placeholders import PLACEHOLDER_RE, mask_placeholders, placeholders  # noqa: F401 - re-exported
 
 
 def _lower_first(text: str) -> str:
@@ -39,18 +38,6 @@ def skeleton(code: str, *, anno: int | None = None, comune: str | None = None) -
             f"delibera, bando, convenzione, protocollo]».")
 
 
-def placeholders(text: str) -> list[tuple[int, int]]:
-    """Offsets of every «[...]» placeholder still in ``text``."""
-    return [m.span() for m in PLACEHOLDER_RE.finditer(text)]
-
-
-def mask_placeholders(text: str) -> str:
-    """``text`` with every «[...]» placeholder blanked out, same length (offsets stay valid).
-
-    An unfilled skeleton names the code and the evidence it needs, which the classifier would read as the
-    evidence itself: the analysis must see only what the compiler wrote.
-    """
-    return PLACEHOLDER_RE.sub(lambda m: " " * len(m.group()), text) if "«[" in text else text
 
 
 def insertion(text: str, paragraph: str) -> tuple[str, int]:
