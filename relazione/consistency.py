@@ -83,6 +83,15 @@ def flag_findings(record: Record, prediction: Prediction, blocks: Iterable[str])
     return out
 
 
+# Direction claims: the code and its reference, how the text's subject reads, the unit, and the two figures.
+_DIRECTIONS = {
+    "spending_vs_need": ("R07", "R06", "la spesa è {} al fabbisogno", " €",
+                         lambda r: (r.value("R07"), r.value("R06"))),
+    "service_vs_reference": ("R04", "R05", "il livello dei servizi è {} a quello di riferimento", "",
+                             lambda r: (form.service_level(r.values, r.anno)[0], r.value("R05"))),
+}
+
+
 def _contradiction(claim: Claim, record: Record) -> tuple[str, str] | None:
     """(code, message) when the claim disagrees with the form, None when it agrees or cannot be checked."""
     y = record.anno
@@ -112,22 +121,15 @@ def _contradiction(claim: Claim, record: Record) -> tuple[str, str] | None:
             return None
         return "R01", (f"La relazione indica {format_number(claim.value, 0)} assistenti sociali, il modulo "
                        f"{format_number(r01, 0 if r01.is_integer() else 1)} (R01 {y}): correggere il testo o il dato.")
-    if claim.field == "spending_vs_need":
-        r06, r07 = record.value("R06"), record.value("R07")
-        if r06 is None or r07 is None or claim.value == (r07 >= r06):
+    if claim.field in _DIRECTIONS:
+        code, other, subject, unit, figures = _DIRECTIONS[claim.field]
+        mine, reference = figures(record)
+        if mine is None or reference is None or claim.value == (mine >= reference):
             return None
         said = "non inferiore" if claim.value else "inferiore"
-        actual = "non inferiore" if r07 >= r06 else "inferiore"
-        return "R07", (f"La relazione dice che la spesa è {said} al fabbisogno, ma nel modulo R07 "
-                       f"({format_number(r07)} €) è {actual} a R06 ({format_number(r06)} €).")
-    if claim.field == "service_vs_reference":
-        r04, r05 = form.service_level(record.values, y)[0], record.value("R05")
-        if r04 is None or r05 is None or claim.value == (r04 >= r05):
-            return None
-        said = "non inferiore" if claim.value else "inferiore"
-        actual = "non inferiore" if r04 >= r05 else "inferiore"
-        return "R04", (f"La relazione dice che il livello dei servizi è {said} a quello di riferimento, ma nel "
-                       f"modulo R04 ({format_number(r04)}) è {actual} a R05 ({format_number(r05)}).")
+        actual = "non inferiore" if mine >= reference else "inferiore"
+        return code, (f"La relazione dice che {subject.format(said)}, ma nel modulo {code} "
+                      f"({format_number(mine)}{unit}) è {actual} a {other} ({format_number(reference)}{unit}).")
     return None
 
 
