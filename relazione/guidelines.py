@@ -1,8 +1,8 @@
 """Labelling guideline examples per motivation code, written by the project team.
 
 One supporting and one non-supporting sentence per code (with the reason it does not count). They are the
-guideline table of ``corpus/CARD.md`` (generated from here) and give the classifier its example-similarity
-features. Invented comuni and figures; none is taken from any other source.
+examples of the guideline table of ``corpus/CARD.md`` (a test keeps the two identical) and give the classifier
+its example-similarity features. Invented comuni and figures; none is taken from any other source.
 """
 
 from __future__ import annotations

@@ -93,3 +93,12 @@ def test_split_is_stratified_and_figures_give_the_block(records):
     for r in records:
         planted = any(i["kind"] == "wrong_block_numbers" for i in r["issues"])
         assert (corpus.form.block_for(r["values"], r["anno"]).letter != r["block"]) == planted, r["id"]
+
+
+def test_card_guideline_has_the_classifier_examples():
+    from relazione.guidelines import EXAMPLES
+
+    card = corpus.CARD.read_text(encoding="utf-8")
+    for code, example in EXAMPLES.items():
+        row = next(line for line in card.splitlines() if line.startswith(f"| {code} |"))
+        assert f"«{example.supports}»" in row and f"«{example.not_supports}»" in row, code
