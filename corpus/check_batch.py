@@ -21,7 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from relazione.form import BLOCKS, R40_MAX_CHARS  # noqa: E402
+from relazione import corpus  # noqa: E402
+from relazione.form import BLOCKS  # noqa: E402
 
 KINDS = {
     "flag_si_unsupported", "flag_no_but_supported", "altro_without_text", "over_limit",
@@ -30,29 +31,10 @@ KINDS = {
 SEPS = {" ", "\n", "\n\n"}
 
 
-def text_of(parts: list[dict]) -> str:
-    out = []
-    for i, p in enumerate(parts):
-        if i:
-            out.append(p.get("sep", " "))
-        out.append(p["text"])
-    return "".join(out)
-
-
 def derived_issues(item: dict) -> set[tuple[str, str | None]]:
-    """The issues that follow from flags, labelled parts and length alone."""
-    block = BLOCKS[item["block"]]
-    supported = {c for p in item["parts"] for c in p.get("codes", [])}
-    found: set[tuple[str, str | None]] = set()
-    for code in block.codes:
-        flag = item["flags"].get(code)
-        if flag == "SI" and code not in supported:
-            found.add(("altro_without_text" if code == block.altro else "flag_si_unsupported", code))
-        if flag == "NO" and code in supported:
-            found.add(("flag_no_but_supported", code))
-    if len(text_of(item["parts"])) > R40_MAX_CHARS:
-        found.add(("over_limit", None))
-    return found
+    """The issues that follow from flags, labelled parts and length alone (as the corpus build derives them)."""
+    r40, labels, _ = corpus.join_parts(item["parts"])
+    return {(i["kind"], i["code"]) for i in corpus.derived_issues(item["block"], item["flags"], labels, r40)}
 
 
 def check(item: dict) -> list[str]:
@@ -118,7 +100,7 @@ def main(paths: list[str]) -> int:
             print(f"duplicate id {dup} ({n} times)")
             bad += 1
     support = Counter(c for i in items for c in {c for p in i.get("parts", []) for c in p.get("codes", [])})
-    lengths = sorted(len(text_of(i["parts"])) for i in items if "parts" in i)
+    lengths = sorted(len(corpus.join_parts(i["parts"])[0]) for i in items if "parts" in i)
     blocks = Counter(i.get("block") for i in items)
     altro_ok = Counter(i["block"] for i in items if BLOCKS[i["block"]].altro in support and
                        BLOCKS[i["block"]].altro in {c for p in i["parts"] for c in p.get("codes", [])})

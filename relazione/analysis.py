@@ -74,6 +74,8 @@ def analyze_many(records: Sequence[Record], *, model: "MotivationClassifier | No
     sources = list(sources) if sources is not None else [None] * len(records)
     predictions: list[Any] = [None] * len(records)
     if model is not None:
+        from .consistency import semantic_findings
+
         from .placeholders import mask_placeholders
 
         # an unfilled skeleton names the evidence it needs: the classifier must not read it as that evidence
@@ -84,8 +86,6 @@ def analyze_many(records: Sequence[Record], *, model: "MotivationClassifier | No
         decision = form.block_for(record.values, record.anno)
         findings = run_rules(record)
         if prediction is not None:
-            from .consistency import semantic_findings
-
             findings += semantic_findings(record, prediction, decision)
         out.append(Analysis(record, decision, _sorted(findings), source or record.source, prediction))
     return out

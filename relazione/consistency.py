@@ -36,13 +36,6 @@ def _explains_a_flagged_code(prediction: Prediction, record: Record, letter: str
     return False
 
 
-def _label(code: str) -> str:
-    if code in form.ALTRO_CODES:
-        return "Altro"
-    label = form.motivation_label(code)
-    return label if len(label) <= 70 else label[:67].rstrip() + "…"
-
-
 def _quote(text: str, limit: int = 140) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
@@ -68,7 +61,8 @@ def flag_findings(record: Record, prediction: Prediction, blocks: Iterable[str])
                 else:
                     out.append(Finding(
                         kind="flag_si_unsupported", rule="AUD-01", code=code, severity=Severity.WARNING,
-                        message=f"{code} ({_label(code)}) è SI, ma nessuna frase della relazione lo sostiene: manca "
+                        message=f"{code} ({form.short_label(code, 70)}) è SI, ma nessuna frase della relazione lo "
+                                f"sostiene: manca "
                                 f"{EVIDENCE_HINT[code]}. Aggiungere la spiegazione o indicare NO.",
                         confidence=round(1 - result.score, 3)))
             elif flag == "NO" and result.supported:
@@ -77,7 +71,8 @@ def flag_findings(record: Record, prediction: Prediction, blocks: Iterable[str])
                     continue
                 out.append(Finding(
                     kind="flag_no_but_supported", rule="AUD-02", code=code, severity=Severity.WARNING,
-                    message=f"{code} ({_label(code)}) è NO, ma la relazione lo sostiene: «{_quote(best.text)}». "
+                    message=f"{code} ({form.short_label(code, 70)}) è NO, ma la relazione lo sostiene: "
+                            f"«{_quote(best.text)}». "
                             "Indicare SI oppure rivedere il testo.",
                     start=best.start, end=best.end, confidence=round(result.score, 3)))
     return out

@@ -290,6 +290,15 @@ def motivation_label(code: str) -> str:
     return _MOTIVATION_LABELS[code]
 
 
+def short_label(code: str, limit: int | None = None) -> str:
+    """The label for messages: "Altro" for the Altro codes (their label only says "specify in R40"), others
+    cut to ``limit`` characters."""
+    if code in ALTRO_CODES:
+        return "Altro"
+    label = motivation_label(code)
+    return label if limit is None or len(label) <= limit else label[: limit - 3].rstrip() + "…"
+
+
 # --- Values: reference columns and the block rule --------------------------------------------------------
 
 Value = float | str | dict[str, float | str]

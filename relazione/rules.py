@@ -124,7 +124,7 @@ def flags_missing(ctx: Context) -> Iterator[Finding]:
     for code in block.codes:
         if code not in ctx.record.flags:
             yield _f("flags_missing", "RULE-14", Severity.WARNING,
-                     f"{code} ({_short(code)}) non è compilato: indicare SI o NO.", code)
+                     f"{code} ({form.short_label(code, 60)}) non è compilato: indicare SI o NO.", code)
 
 
 @rule("RULE-15")
@@ -356,13 +356,6 @@ def staff_flags_vs_figures(ctx: Context) -> Iterator[Finding]:
         yield _f("staff_flag_vs_figures", "AUD-12", Severity.INFO,
                  f"R36 (mancanza di assistenti sociali) è SI ma il rapporto è 1:{_num(ratio)} nel Comune e "
                  f"1:{_num(ats)} nell'ATS, migliori di 1:5.000.", "R36")
-
-
-def _short(code: str) -> str:
-    if code in form.ALTRO_CODES:
-        return "Altro"
-    label = form.motivation_label(code)
-    return label if len(label) <= 60 else label[:57].rstrip() + "…"
 
 
 def run_rules(record: Record) -> list[Finding]:

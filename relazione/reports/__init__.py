@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..findings import Severity
+
+SEVERITY_IT = {Severity.ERROR: "errore", Severity.WARNING: "avviso", Severity.INFO: "info"}
+
 
 @dataclass(frozen=True)
 class FileError:

@@ -24,7 +24,7 @@ def print_classification(results: Sequence[dict[str, Any]], console: Console, th
         table.add_column("sostenuta", no_wrap=True)
         table.add_column("frase che la sostiene", ratio=3)
         for code, r in res["codes"].items():
-            label = "Altro" if code in form.ALTRO_CODES else form.motivation_label(code)
+            label = form.short_label(code)
             best = next((e for e in r["evidence"] if e["score"] >= thresholds.get(code, 0.5)), None)
             table.add_row(code, label, f"{r['score']:.2f}",
                           Text("sì", "bold green") if r["supported"] else Text("no", "dim"),

@@ -12,10 +12,9 @@ from .. import form
 from ..analysis import Analysis
 from ..findings import Severity
 from ..numbers import format_number
-from . import FileError
+from . import SEVERITY_IT, FileError
 
 _PALETTE = ["#ffd6a5", "#caffbf", "#9bf6ff", "#bdb2ff", "#ffc6ff", "#fdffb6", "#a0c4ff"]
-SEVERITY_IT = {Severity.ERROR: "errore", Severity.WARNING: "avviso", Severity.INFO: "info"}
 
 CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1d2433;background:#f6f7fb}

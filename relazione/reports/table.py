@@ -11,10 +11,9 @@ from rich.text import Text
 
 from ..analysis import Analysis
 from ..findings import Severity
-from . import FileError
+from . import SEVERITY_IT, FileError
 
 SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
-SEVERITY_IT = {Severity.ERROR: "errore", Severity.WARNING: "avviso", Severity.INFO: "info"}
 SEVERITY_IT_PLURAL = {Severity.ERROR: "errori", Severity.WARNING: "avvisi", Severity.INFO: "info"}
 
 
