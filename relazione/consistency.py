@@ -15,7 +15,7 @@ from .findings import Finding, Severity
 from .guidelines import EVIDENCE_HINT
 from .numbers import format_number
 from .record import Record
-from .textfacts import Claim, claims
+from .textfacts import Claim, amounts_in, claims, staff_units
 
 _TRANSFER = re.compile(r"trasfer\w*|conferit\w*|versat\w*|quota\w* (?:all'|al )", re.I)
 _AMBITO = re.compile(r"\b(?:ambito|ats|consorzio|unione|forma associat|piano di zona|ufficio di piano)", re.I)
@@ -95,7 +95,8 @@ def _contradiction(claim: Claim, record: Record) -> tuple[str, str] | None:
         if form_value is None:
             return None
         tolerance = 0.1 * form_value if claim.approx else max(1.0, 0.005 * form_value)
-        if abs(claim.value - form_value) <= tolerance:
+        # the form's figure written anywhere in the sentence: the amount taken was another one of a list
+        if any(abs(v - form_value) <= tolerance for v in (claim.value, *amounts_in(claim.text))):
             return None
         return claim.field, (f"La relazione indica {format_number(claim.value)} € per {claim.field}, il modulo "
                              f"{format_number(form_value)} €: correggere il testo o il dato.")
@@ -112,7 +113,8 @@ def _contradiction(claim: Claim, record: Record) -> tuple[str, str] | None:
         r01, r01a = record.value("R01"), record.value("R01A")
         if r01 is None:
             return None
-        if claim.value in {r01, r01 + (r01a or 0)}:
+        # R01 may hold full-time equivalents: "due assistenti sociali (1,5 unità)" agrees with R01 = 1,5
+        if {claim.value, *staff_units(claim.text)} & {r01, r01 + (r01a or 0)}:
             return None
         return "R01", (f"La relazione indica {format_number(claim.value, 0)} assistenti sociali, il modulo "
                        f"{format_number(r01, 0 if r01.is_integer() else 1)} (R01 {y}): correggere il testo o il dato.")
