@@ -86,6 +86,6 @@ def analyze_many(records: Sequence[Record], *, model: "MotivationClassifier | No
         decision = form.block_for(record.values, record.anno)
         findings = run_rules(record)
         if prediction is not None:
-            findings += semantic_findings(record, prediction, decision)
+            findings += semantic_findings(record, prediction, decision, getattr(model, "audit_thresholds_", None))
         out.append(Analysis(record, decision, _sorted(findings), source or record.source, prediction))
     return out

@@ -1,16 +1,19 @@
 """Motivation classifier: which motivations R16–R39 a narrative supports, and which sentences prove it.
 
 The classifier reads the narrative alone (never the flags: checking flags against the text would otherwise be
-circular). Every sentence is scored against every code of a block by a scikit-learn head over
+circular). Every sentence is scored against every code of a block by two heads whose probabilities are combined
+by geometric mean:
 
-- the sentence embedding (multilingual E5, see :mod:`relazione.embed`),
-- its cosine similarity to each code's official label and guideline example (:mod:`relazione.guidelines`),
-- lexical cues the embedding is known to blur: negation, denial of a problem, hypothetical/future wording.
+- an embedding head (scikit-learn, calibrated) over the sentence embedding (:mod:`relazione.embed`), its cosine
+  similarity to each code's official label and guideline example (:mod:`relazione.guidelines`), and lexical
+  cues the embedding is known to blur: negation, denial of a problem, hypothetical/future wording;
+- a lexical head over word and character n-grams (:mod:`relazione.lexical`), which catches the domain words
+  the embedding blurs.
 
-There is one head per block, because near-twin codes (R29/R35, R16/R34, ...) are the same topic and differ only
-by the block the figures give. Sentence scores are calibrated probabilities (sigmoid calibration, cross-validated
-on train); a narrative's score for a code is its best sentence's, and a code is supported when that score reaches
-the code's threshold, tuned on the dev split only.
+There is one pair of heads per block, because near-twin codes (R29/R35, R16/R34, ...) are the same topic and
+differ only by the block the figures give; "Altro" also gets a head pooled over the four blocks. Negated
+sentences are discounted by a cross-code denial model. A narrative's score for a code is its best sentence's,
+and a code is supported when that score reaches the code's threshold, tuned on the dev split only.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from .guidelines import EXAMPLES
 from .nlp import Sentence, as_sentence, normalize_for_encoding, sentences_many
 
 DEFAULT_THRESHOLD = 0.5
+UNKNOWN = -1  # label matrix entry: this sentence says nothing about this code (left out of its head's training)
 
 _PROBLEM_WORDS = re.compile(
     r"\b(difficolt|carenz|problem|criticit|ostacol|mancanz|ritard|disserviz|scopert|vacan|disagi|lacun)", re.I)
@@ -112,13 +116,24 @@ class MotivationClassifier:
     calibration_cv : folds of the sigmoid calibration.
     evidence_floor : sentences scoring at least this are listed as evidence even below the code's threshold, so
         a compiler sees near misses too (every sentence at or above the threshold is always listed).
+    lexical : also train TF-IDF heads (:mod:`relazione.lexical`); a sentence's score is then the geometric mean
+        of the embedding head's and the lexical head's probabilities.
+    lexical_C : inverse regularisation of the lexical heads.
+    pooled_altro : score "Altro" also with heads pooled over the four blocks: an Altro head (geometric mean with
+        the block's own), averaged with a residual reading, P(the sentence states some cause) x (1 - the best
+        other code's score). In 5-fold cross-validation on train+dev, at 0.90 recall, precision on Altro SI flags
+        rose from 0.78 to 0.95 and on NO flags (all codes) from 0.87 to 0.98.
     seed : random state, for deterministic training.
     """
 
     def __init__(self, encoder: Any = "use", *, C: float = 10.0, calibration_cv: int = 3,
-                 evidence_floor: float = 0.35, seed: int = 0) -> None:
+                 evidence_floor: float = 0.35, lexical: bool = True, lexical_C: float = 30.0,
+                 pooled_altro: bool = True, seed: int = 0) -> None:
         self.encoder = encoder
         self.C = C
+        self.lexical = lexical
+        self.lexical_C = lexical_C
+        self.pooled_altro = pooled_altro
         self.calibration_cv = calibration_cv
         self.evidence_floor = evidence_floor
         self.seed = seed
@@ -199,7 +214,7 @@ class MotivationClassifier:
         for k, (n, sents) in enumerate(zip(narratives, split)):
             vectors, cues = self._encode_sentences(sents)
             y = sentence_labels(sents, n["labels"], form.BLOCKS[n["block"]].codes)
-            per_block[n["block"]].append((vectors, cues, y))
+            per_block[n["block"]].append((vectors, cues, y, [normalize_for_encoding(s.text) for s in sents]))
             if progress:
                 progress(k + 1, total)
         self._add_guideline_examples(per_block)
@@ -207,22 +222,76 @@ class MotivationClassifier:
         self.heads_: dict[str, dict[str, Any]] = {}
         done = len(narratives)
         for letter, parts in per_block.items():
-            X = np.vstack([self._features(v, c, letter) for v, c, _ in parts])
-            Y = np.vstack([y for _, _, y in parts])
+            X = np.vstack([self._features(v, c, letter) for v, c, _, _ in parts])
+            Y = np.vstack([y for _, _, y, _ in parts])
             self.heads_[letter] = {}
             for j, code in enumerate(form.BLOCKS[letter].codes):
                 base = LogisticRegression(C=self.C, max_iter=2000, random_state=self.seed)
-                positives = int(Y[:, j].sum())
+                known = Y[:, j] != UNKNOWN
+                positives = int((Y[:, j] == 1).sum())
                 # calibration needs each class in every fold; with very few positives the plain head is kept
                 head = (CalibratedClassifierCV(base, method="sigmoid", cv=self.calibration_cv)
                         if positives >= self.calibration_cv else base)
-                self.heads_[letter][code] = head.fit(X, Y[:, j])
+                self.heads_[letter][code] = head.fit(X[known], Y[known, j])
                 done += 1
                 if progress:
                     progress(done, total)
         self.denial_ = self._fit_denial(per_block)
+        self.lexical_ = {}
+        if self.lexical:
+            from .lexical import LexicalHead
+
+            for letter, parts in per_block.items():
+                texts = [t for *_, ts in parts for t in ts]
+                Y = np.vstack([y for _, _, y, _ in parts])
+                self.lexical_[letter] = LexicalHead(C=self.lexical_C, seed=self.seed).fit(texts, Y)
+        self.altro_ = self._fit_pooled_altro(per_block) if self.pooled_altro else None
         self.thresholds_ = {c: DEFAULT_THRESHOLD for c in form.MOTIVATION_CODES}
+        self.audit_thresholds_: dict[str, float] = {}
         return self
+
+    def _fit_pooled_altro(self, per_block: dict[str, list]) -> dict[str, Any]:
+        """One "Altro" head (embedding and lexical) over the four blocks' Altro sentences, and the cause head.
+
+        An other cause is other in every block (a flood, a fire, a cyber attack, funds paid late): the topic does
+        not depend on the block, and pooling gives the head four times the examples of a per-block one.
+        """
+        from sklearn.calibration import CalibratedClassifierCV
+        from sklearn.linear_model import LogisticRegression
+
+        X, y, texts = [], [], []
+        for letter, parts in per_block.items():
+            j = form.BLOCKS[letter].codes.index(form.BLOCKS[letter].altro)
+            for vectors, cues, labels, ts in parts:
+                X.append(np.hstack([vectors, cues]))
+                y.append(labels[:, j])
+                texts += ts
+        X, t = np.vstack(X), np.concatenate(y)
+        known = t != UNKNOWN
+        X, t, texts = X[known], t[known], [text for text, k in zip(texts, known) if k]
+        head = CalibratedClassifierCV(LogisticRegression(C=self.C, max_iter=2000, random_state=self.seed),
+                                      method="sigmoid", cv=self.calibration_cv).fit(X, t)
+        out: dict[str, Any] = {"embedding": head, "cause": self._fit_cause(per_block)}
+        if self.lexical:
+            from .lexical import LexicalHead
+
+            out["lexical"] = LexicalHead(C=self.lexical_C, seed=self.seed).fit(texts, t[:, None])
+        return out
+
+    def _fit_cause(self, per_block: dict[str, list]):
+        """P(a sentence is the evidence of some motivation), whichever: the "cause" half of the Altro residual."""
+        from sklearn.calibration import CalibratedClassifierCV
+        from sklearn.linear_model import LogisticRegression
+
+        X, y = [], []
+        for parts in per_block.values():
+            for vectors, cues, labels, _ in parts:
+                cause = (labels == 1).any(axis=1)
+                known = cause | (labels != UNKNOWN).all(axis=1)  # a near miss of one code may be another's cause
+                X.append(np.hstack([vectors, cues])[known])
+                y.append(cause[known].astype(np.int8))
+        return CalibratedClassifierCV(LogisticRegression(C=self.C, max_iter=2000, random_state=self.seed),
+                                      method="sigmoid", cv=self.calibration_cv).fit(np.vstack(X), np.concatenate(y))
 
     def _fit_denial(self, per_block: dict[str, list]):
         """One cross-code model of negated sentences: does the negation deny a cause (1) or describe it (0)?
@@ -235,10 +304,10 @@ class MotivationClassifier:
 
         rows, targets = [], []
         for parts in per_block.values():
-            for vectors, cues, y in parts:
+            for vectors, cues, y, _ in parts:
                 negated = cues[:, 0] > 0
                 rows.append(np.hstack([vectors, cues])[negated])
-                targets.append((y[negated].sum(axis=1) == 0).astype(np.int8))
+                targets.append(((y[negated] == 1).sum(axis=1) == 0).astype(np.int8))
         X, t = np.vstack(rows), np.concatenate(targets)
         return LogisticRegression(C=self.C, max_iter=2000, random_state=self.seed).fit(X, t)
 
@@ -254,7 +323,7 @@ class MotivationClassifier:
                     y.append(row)
             sents = [as_sentence(t) for t in texts]
             vectors, cues = self._encode_sentences(sents)
-            per_block[letter].append((vectors, cues, np.vstack(y)))
+            per_block[letter].append((vectors, cues, np.vstack(y), [normalize_for_encoding(s.text) for s in sents]))
 
     def _add_sentences(self, per_block: dict[str, list], items: Sequence[dict]) -> None:
         for letter, block in form.BLOCKS.items():
@@ -262,11 +331,15 @@ class MotivationClassifier:
             if not rows:
                 continue
             sents = [as_sentence(it["text"]) for it in rows]
+            # a sentence written to support a code is a negative for the others; one written as a near miss
+            # of a code says nothing of the others (it may well support a sibling code)
             y = np.zeros((len(rows), len(block.codes)), np.int8)
             for i, it in enumerate(rows):
+                if not it["label"]:
+                    y[i] = UNKNOWN
                 y[i, block.codes.index(it["code"])] = int(it["label"])
             vectors, cues = self._encode_sentences(sents)
-            per_block[letter].append((vectors, cues, y))
+            per_block[letter].append((vectors, cues, y, [normalize_for_encoding(s.text) for s in sents]))
 
     def tune_thresholds(self, narratives: Sequence[dict], grid: Sequence[float] | None = None
                         ) -> "MotivationClassifier":
@@ -303,13 +376,29 @@ class MotivationClassifier:
 
     # --- prediction ----------------------------------------------------------------------------------
 
-    def sentence_scores(self, vectors: np.ndarray, cues: np.ndarray, block: str) -> np.ndarray:
-        """Calibrated probability that each sentence supports each code of ``block`` (sentences x codes)."""
+    def sentence_scores(self, vectors: np.ndarray, cues: np.ndarray, texts: Sequence[str], block: str
+                        ) -> np.ndarray:
+        """Probability that each sentence supports each code of ``block`` (sentences x codes): the calibrated
+        embedding head, combined with the lexical head when there is one, then discounted by the denial model."""
         codes = form.BLOCKS[block].codes
         if len(vectors) == 0:
             return np.zeros((0, len(codes)))
         X = self._features(vectors, cues, block)
         scores = np.column_stack([self.heads_[block][c].predict_proba(X)[:, 1] for c in codes])
+        lexical = getattr(self, "lexical_", {}).get(block)
+        if lexical is not None:
+            scores = np.sqrt(scores * lexical.predict_proba(texts))
+        pooled = getattr(self, "altro_", None)
+        if pooled is not None:
+            j = codes.index(form.BLOCKS[block].altro)
+            altro = pooled["embedding"].predict_proba(np.hstack([vectors, cues]))[:, 1]
+            if "lexical" in pooled:
+                altro = np.sqrt(altro * pooled["lexical"].predict_proba(texts)[:, 0])
+            altro = np.sqrt(scores[:, j] * altro)
+            # residual reading: a cause that no other code of the block claims is an other cause
+            others = np.delete(scores, j, axis=1).max(axis=1) if len(codes) > 1 else np.zeros(len(scores))
+            residual = pooled["cause"].predict_proba(np.hstack([vectors, cues]))[:, 1] * (1.0 - others)
+            scores[:, j] = (altro + residual) / 2
         negated = cues[:, 0] > 0
         if negated.any():
             denial = self.denial_.predict_proba(np.hstack([vectors, cues])[negated])[:, 1]
@@ -337,7 +426,8 @@ class MotivationClassifier:
             rows = [r for i, w in enumerate(wanted) if letter in w for r in range(bounds[i], bounds[i + 1])]
             if rows:
                 scores[letter] = ({r: k for k, r in enumerate(rows)},
-                                  self.sentence_scores(vectors[rows], cues[rows], letter))
+                                  self.sentence_scores(vectors[rows], cues[rows],
+                                                       [normalize_for_encoding(flat[r].text) for r in rows], letter))
         out = []
         for i, (sents, block) in enumerate(zip(groups, blocks)):
             codes: dict[str, CodeResult] = {}
@@ -352,7 +442,10 @@ class MotivationClassifier:
     def _code_result(self, code: str, sents: list[Sentence], scores: np.ndarray) -> CodeResult:
         threshold = self.thresholds_[code]
         best = float(scores.max()) if len(scores) else 0.0
-        floor = min(threshold, self.evidence_floor)  # every supporting sentence, plus near misses
+        # every supporting sentence, plus near misses, and whatever the audit may cite for a NO flag
+        no_flag = min([1.0] + [t["threshold"] for kind, t in getattr(self, "audit_thresholds_", {}).items()
+                               if kind.startswith("flag_no_but_supported")])
+        floor = min(threshold, self.evidence_floor, no_flag)
         order = np.argsort(-scores) if len(scores) else []
         evidence = [Evidence(sents[i].start, sents[i].end, sents[i].text, round(float(scores[i]), 4))
                     for i in order if scores[i] >= floor]

@@ -276,8 +276,12 @@ def train(
     encoder: str = typer.Option("use", help="Encoder delle frasi: use oppure e5-small."),
     seed: int = typer.Option(0, help="Seme per un addestramento riproducibile."),
     c: float = typer.Option(10.0, "--C", help="Regolarizzazione inversa delle teste logistiche (scelta su dev)."),
+    audit_folds: int = typer.Option(5, "--audit-folds", min=0,
+                                    help="Fold della validazione incrociata su train+dev che tara le soglie "
+                                         "dell'audit (0: nessuna, l'audit usa le soglie del classificatore)."),
 ) -> None:
-    """Addestra il classificatore sullo split train e tara le soglie sullo split dev."""
+    """Addestra il classificatore sullo split train, tara le soglie sullo split dev e quelle dell'audit con una
+    validazione incrociata su train+dev."""
     import time
 
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -293,7 +297,7 @@ def train(
         fail(f"{path}: corpus illeggibile ({exc})")
     train_set = [r for r in records if r["split"] == "train"]
     dev_set = [r for r in records if r["split"] == "dev"]
-    extra = corpus.load_sentences(split="train")
+    extra = corpus.training_sentences()
     tuning = dev_set + corpus.sentences_as_narratives(corpus.load_sentences(split="dev"))
     start = time.perf_counter()
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
@@ -303,15 +307,30 @@ def train(
             train_set, extra, progress=lambda done, total: bar.update(task, completed=done, total=total))
         bar.update(task, description="taratura soglie (dev)")
         clf.tune_thresholds(tuning)
+        if audit_folds > 1:
+            from .tuning import audit_thresholds, cross_val_predictions
+
+            bar.update(task, description=f"soglie dell'audit ({audit_folds} fold su train+dev)", completed=0,
+                       total=audit_folds)
+            pool = train_set + dev_set
+            held_out = cross_val_predictions(
+                lambda: MotivationClassifier(encoder, C=c, seed=seed), pool,
+                extra + corpus.load_sentences(split="dev"), k=audit_folds,
+                progress=lambda done, total: bar.update(task, completed=done, total=total))
+            clf.audit_thresholds_ = audit_thresholds(pool, held_out)
     dev = evaluate(clf, dev_set)
     folder = output or model_files.MODELS_DIR
     model_files.save(clf, folder, corpus_file=path, extra={
         "train_narratives": len(train_set), "train_sentences": len(extra), "dev_narratives": len(dev_set),
         "train_seconds": round(time.perf_counter() - start, 1), "dev_micro_f1": dev["narrative_level"]["micro"]["f1"],
         "dev_macro_f1": dev["narrative_level"]["macro_f1"]})
-    typer.echo(f"modello salvato in {folder}: {len(train_set)} narrazioni di train, soglie tarate su {len(dev_set)} "
-               f"narrazioni e {len(tuning) - len(dev_set)} frasi negate di dev (micro-F1 dev {dev['narrative_level']['micro']['f1']:.3f}, "
-               f"macro-F1 {dev['narrative_level']['macro_f1']:.3f}) in {time.perf_counter() - start:.0f} s")
+    micro, macro = dev["narrative_level"]["micro"]["f1"], dev["narrative_level"]["macro_f1"]
+    typer.echo(f"modello salvato in {folder}: {len(train_set)} narrazioni e {len(extra)} frasi di train, soglie "
+               f"tarate su {len(dev_set)} narrazioni e {len(tuning) - len(dev_set)} frasi negate di dev (micro-F1 dev "
+               f"{micro:.3f}, macro-F1 {macro:.3f}) in {time.perf_counter() - start:.0f} s")
+    for kind, t in getattr(clf, "audit_thresholds_", {}).items():
+        typer.echo(f"  soglia audit {kind}: {t['threshold']} (validazione incrociata: precisione {t['precision']}, "
+                   f"richiamo {t['recall']})")
 
 
 @app.command("eval")
@@ -377,6 +396,8 @@ def corpus_validate(
     except (OSError, ValueError, KeyError) as exc:
         fail(f"{path}: corpus illeggibile ({exc})")
     report = corpus.validate(records)
+    sentences = corpus.load_sentences() + corpus.load_sentence_bank()
+    report.problems += corpus.validate_sentences(sentences, records)
     for problem in report.problems:
         typer.echo(problem, err=True)
     typer.echo(json.dumps(report.stats, ensure_ascii=False, indent=1))

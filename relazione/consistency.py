@@ -16,6 +16,7 @@ from .guidelines import EVIDENCE_HINT
 from .numbers import format_number
 from .record import Record
 from .textfacts import Claim, amounts_in, claims, staff_units
+from .tuning import threshold_key
 
 _TRANSFER = re.compile(r"trasfer\w*|conferit\w*|versat\w*|quota\w* (?:all'|al )", re.I)
 _AMBITO = re.compile(r"\b(?:ambito|ats|consorzio|unione|forma associat|piano di zona|ufficio di piano)", re.I)
@@ -41,7 +42,19 @@ def _quote(text: str, limit: int = 140) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def flag_findings(record: Record, prediction: Prediction, blocks: Iterable[str]) -> list[Finding]:
+def _fires(kind: str, code: str, result, thresholds: dict[str, dict[str, float]] | None) -> bool:
+    """Whether a flagged code's score makes a finding of ``kind``: the audit's own threshold for the kind when the
+    model has one (:mod:`relazione.tuning`), the classifier's decision otherwise."""
+    tuned = (thresholds or {}).get(threshold_key(kind, code))
+    if tuned is None:
+        return result.supported if kind == "flag_no_but_supported" else not result.supported
+    if kind == "flag_no_but_supported":
+        return result.score >= tuned["threshold"]
+    return result.score < tuned["threshold"]
+
+
+def flag_findings(record: Record, prediction: Prediction, blocks: Iterable[str],
+                  thresholds: dict[str, dict[str, float]] | None = None) -> list[Finding]:
     """AUD-01..03: SI without support, NO with support, Altro SI without another cause, per flagged block."""
     out: list[Finding] = []
     if not record.r40.strip():
@@ -51,7 +64,8 @@ def flag_findings(record: Record, prediction: Prediction, blocks: Iterable[str])
             flag, result = record.flags.get(code), prediction.codes.get(code)
             if flag is None or result is None:
                 continue
-            if flag == "SI" and not result.supported:
+            kind = "altro_without_text" if code in form.ALTRO_CODES else "flag_si_unsupported"
+            if flag == "SI" and _fires(kind, code, result, thresholds):
                 if code in form.ALTRO_CODES:
                     out.append(Finding(
                         kind="altro_without_text", rule="AUD-03", code=code, severity=Severity.WARNING,
@@ -65,7 +79,7 @@ def flag_findings(record: Record, prediction: Prediction, blocks: Iterable[str])
                                 f"sostiene: manca "
                                 f"{EVIDENCE_HINT[code]}. Aggiungere la spiegazione o indicare NO.",
                         confidence=round(1 - result.score, 3)))
-            elif flag == "NO" and result.supported:
+            elif flag == "NO" and _fires("flag_no_but_supported", code, result, thresholds) and result.evidence:
                 best = result.evidence[0]
                 if _explains_a_flagged_code(prediction, record, letter, code, best):
                     continue
@@ -167,11 +181,13 @@ def quadro3_findings(record: Record) -> list[Finding]:
     return out
 
 
-def semantic_findings(record: Record, prediction: Prediction, decision: form.BlockDecision) -> list[Finding]:
-    """Every semantic finding of a record, given the classifier's reading of its narrative (all 24 codes)."""
+def semantic_findings(record: Record, prediction: Prediction, decision: form.BlockDecision,
+                      thresholds: dict[str, dict[str, float]] | None = None) -> list[Finding]:
+    """Every semantic finding of a record, given the classifier's reading of its narrative (all 24 codes) and
+    the audit's thresholds per finding kind (None: the classifier's own decisions)."""
     flagged = {form.block_of_code(c).letter for c in record.flags}  # type: ignore[union-attr]
     blocks = sorted(flagged | ({decision.letter} if decision.letter else set()))
     wrong_block = decision.letter is not None and bool(flagged - {decision.letter})
-    return [*flag_findings(record, prediction, blocks),
+    return [*flag_findings(record, prediction, blocks, thresholds),
             *number_findings(record, prediction, wrong_block=wrong_block),
             *quadro3_findings(record)]

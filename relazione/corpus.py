@@ -201,6 +201,51 @@ def load_sentences(path: Path = NEGATION_TRAIN, split: str | None = None) -> lis
     return [i for i in items if split is None or i["split"] == split]
 
 
+SENTENCE_BANK = CORPUS_DIR / "sentence_bank"
+
+
+def load_sentence_bank(folder: Path = SENTENCE_BANK) -> list[dict]:
+    """Single sentences written to train on (``sentence_bank/<block>.jsonl``): paraphrastic support per code and
+    near misses (label 0), and many "Altro" causes. Training only: never used to tune or to evaluate."""
+    items: list[dict] = []
+    for path in sorted(folder.glob("*.jsonl")) if folder.is_dir() else []:
+        items += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for item in items:
+        item["split"] = "train"
+    return items
+
+
+def training_sentences() -> list[dict]:
+    """Every single sentence the shipped model learns from: the train part of the negation file and the bank."""
+    return load_sentences(split="train") + load_sentence_bank()
+
+
+def validate_sentences(items: list[dict], records: list[dict]) -> list[str]:
+    """Problems of a sentence file: ids, blocks, codes, labels, and sentences too close to a test narrative's
+    sentence (character 5-gram Jaccard >= NEAR_DUPLICATE_JACCARD), which would leak the test split."""
+    from .nlp import sentences_many
+
+    problems = [f"{i}: id duplicato" for i, n in Counter(it.get("id") for it in items).items() if n > 1]
+    for it in items:
+        block = form.BLOCKS.get(it.get("block", ""))
+        if block is None or it.get("code") not in block.codes:
+            problems.append(f"{it.get('id')}: codice {it.get('code')} fuori dal blocco {it.get('block')}")
+        if it.get("label") not in (0, 1) or not str(it.get("text", "")).strip():
+            problems.append(f"{it.get('id')}: etichetta o testo non validi")
+    test = [r for r in records if r.get("split") == "test"]
+    test_shingles = [(r["id"], _shingles(s.text)) for r, sents in zip(test, sentences_many([r["r40"] for r in test]))
+                     for s in sents]
+    for it in items:
+        mine = _shingles(it.get("text", ""))
+        for rid, theirs in test_shingles:
+            if min(len(mine), len(theirs)) / max(1, len(mine), len(theirs)) < NEAR_DUPLICATE_JACCARD:
+                continue
+            jac = len(mine & theirs) / len(mine | theirs)
+            if jac >= NEAR_DUPLICATE_JACCARD:
+                problems.append(f"{it.get('id')}: quasi identica a una frase di {rid} (test, Jaccard {jac:.2f})")
+    return problems
+
+
 def sentences_as_narratives(items: list[dict]) -> list[dict]:
     """Single labelled sentences in the shape of corpus records, for threshold tuning and evaluation."""
     return [{"id": i["id"], "block": i["block"], "r40": i["text"],

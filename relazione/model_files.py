@@ -21,7 +21,7 @@ from .errors import ModelError
 
 MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
 HEAD, THRESHOLDS, META = "head.skops", "thresholds.json", "meta.json"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: lexical heads, and thresholds.json holds {"codes": ..., "audit": ...}
 REBUILD = "ricostruirlo con `relazione train`"
 
 # Every type a head file may contain. skops trusts any scikit-learn type by default; we trust only these, so
@@ -77,6 +77,13 @@ def corpus_hash(path: Path) -> str | None:
     return sha256_file(path) if path.is_file() else None
 
 
+def _altro_state(pooled: dict[str, Any] | None) -> dict[str, Any]:
+    if not pooled:
+        return {}
+    return {"embedding": pooled["embedding"], "cause": pooled["cause"],
+            **({"lexical": pooled["lexical"].state()} if "lexical" in pooled else {})}
+
+
 def save(clf: Any, folder: Path = MODELS_DIR, *, corpus_file: Path | None = None, extra: dict | None = None) -> None:
     """Write head, thresholds and metadata; the head is written to a temp name and renamed last-but-one."""
     import skops.io as sio
@@ -85,16 +92,20 @@ def save(clf: Any, folder: Path = MODELS_DIR, *, corpus_file: Path | None = None
 
     folder.mkdir(parents=True, exist_ok=True)
     state = {"heads": clf.heads_, "denial": clf.denial_, "label_vectors": clf.label_vectors_,
-             "example_vectors": clf.example_vectors_}
+             "example_vectors": clf.example_vectors_,
+             "lexical": {letter: head.state() for letter, head in getattr(clf, "lexical_", {}).items()},
+             "altro": _altro_state(getattr(clf, "altro_", None))}
     tmp = folder / f".{HEAD}.tmp"
     sio.dump(state, tmp)
     os.replace(tmp, folder / HEAD)
-    atomic_write_text(folder / THRESHOLDS, json.dumps(clf.thresholds_, indent=1) + "\n")
+    atomic_write_text(folder / THRESHOLDS, json.dumps(
+        {"codes": clf.thresholds_, "audit": getattr(clf, "audit_thresholds_", {})}, indent=1) + "\n")
     meta = {
         "format": FORMAT_VERSION,
         "encoder": clf.encoder_id,
         "encoder_name": clf.encoder_name,
-        "params": {k: getattr(clf, k) for k in ("C", "calibration_cv", "evidence_floor", "seed")},
+        "params": {k: getattr(clf, k) for k in ("C", "calibration_cv", "evidence_floor", "lexical", "lexical_C",
+                                                "pooled_altro", "seed")},
         "versions": versions(),
         "corpus_sha256": corpus_hash(corpus_file) if corpus_file else None,
         "head_sha256": sha256_file(folder / HEAD),
@@ -121,6 +132,7 @@ def load(folder: Path = MODELS_DIR, *, encoder: Any = None):
     import skops.io as sio
 
     from .classifier import MotivationClassifier
+    from .lexical import LexicalHead
 
     meta = read_meta(folder)
     head = folder / HEAD
@@ -142,9 +154,14 @@ def load(folder: Path = MODELS_DIR, *, encoder: Any = None):
     clf.denial_ = state["denial"]
     clf.label_vectors_ = state["label_vectors"]
     clf.example_vectors_ = state["example_vectors"]
+    clf.lexical_ = {letter: LexicalHead.from_state(s) for letter, s in state.get("lexical", {}).items()}
+    altro = state.get("altro") or None
+    clf.altro_ = altro and {"embedding": altro["embedding"], "cause": altro["cause"],
+                            **({"lexical": LexicalHead.from_state(altro["lexical"])} if "lexical" in altro else {})}
     try:
-        clf.thresholds_ = json.loads((folder / THRESHOLDS).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
+        thresholds = json.loads((folder / THRESHOLDS).read_text(encoding="utf-8"))
+        clf.thresholds_, clf.audit_thresholds_ = thresholds["codes"], thresholds.get("audit", {})
+    except (OSError, json.JSONDecodeError, KeyError, TypeError) as exc:
         raise ModelError(f"{folder / THRESHOLDS}: soglie illeggibili ({exc}): {REBUILD}") from None
     return clf
 

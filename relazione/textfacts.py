@@ -90,13 +90,16 @@ _USERS = [
     re.compile(rf"\b(?:ha|hanno|abbiamo)\s+{_COUNT_VERB}\s+(?P<n>{NUM})\s+(?:utenti|persone|cittadini)", re.I),
     re.compile(rf"\b(?:utenti|persone)\s+(?:complessivamente\s+)?(?:serviti|servite|seguit[ie]|assistit[ie]|"
                rf"raggiunt[ie]|presi in carico|prese in carico)\b(?:(?!\.\s)[^;:]){{0,90}}?\b(?:sono stat[ie]|è stato|"
-               rf"ammontano a|pari a)\s+(?:complessivamente\s+|in totale\s+)?(?P<n>{NUM})\b(?!\s*(?:%|per cento))", re.I),
+               rf"ammontano a|pari a)\s+(?:complessivamente\s+|in totale\s+)?(?P<n>{NUM})\b"
+               rf"(?!\s*(?:%|per cento))", re.I),
     re.compile(rf"\b(?P<n>{NUM})\s+utenti\s+(?:complessivi|serviti in totale|in totale)", re.I),
 ]
-_QUALIFIED_AFTER = re.compile(r"^\s*(?:con\b|in (?!totale|tutto)|affett|anzian|minor|disabil|non autosufficient|fragil|senza\b|"
+_QUALIFIED_AFTER = re.compile(r"^\s*(?:con\b|in (?!totale|tutto)|affett|anzian|minor|disabil|non autosufficient|"
+                              r"fragil|senza\b|"
                               r"straniere|stranieri|immigrat)", re.I)
 _NOT_TOTAL = re.compile(r"\b(?:di cui|nell'area|area|tra cui|fra cui|nuovi|aggiuntivi|in più)\b", re.I)
-_OTHER_YEAR_AFTER = re.compile(r"^\s*(?:,\s*)?(?:utenti\s+|persone\s+)?(?:del|nel|rispetto al|contro i)\s+(?:19|20)\d\d", re.I)
+_OTHER_YEAR_AFTER = re.compile(r"^\s*(?:,\s*)?(?:utenti\s+|persone\s+)?(?:del|nel|rispetto al|contro i)\s+(?:19|20)\d\d",
+                               re.I)
 # The subject of "ha servito N utenti" must be the comune, not one service, project or partner: the nearest of
 # these words before the verb decides (none: the subject is implicit, "Nel 2024 ha servito ...").
 _COMUNE_SUBJECT = re.compile(r"\b(?:comune|ente|amministrazione|servizi sociali|servizio sociale|"
@@ -126,7 +129,8 @@ _NOT_HEADCOUNT_AFTER = re.compile(r"^\W*(?:\w+\W+){0,2}?(?:aggiuntiv|in più|ass
                                   r"hanno (?:completato|seguito|partecipato|frequentato|ottenuto))", re.I)
 # A headcount that changed during the year ("dal 1° gennaio al 15 luglio", "a fine anno") is not one figure.
 _TIME_WINDOW = re.compile(r"\b(?:dal(?:l')?\s+(?:1°|\d{1,2}|inizio|primo)|fino a(?:l|d)?\b|sino a(?:l)?\b|"
-                          r"a fine anno|si è chiuso|nel corso dell'anno|second[ao] unità|second[ao] assistente)", re.I)
+                          r"a fine anno|si è chiuso|nel corso dell'anno|second[ao] unità|second[ao] assistente)",
+                          re.I)
 # Full-time equivalents stated in the same sentence ("pari a 1,5 unità", "organico a 24 unità").
 _UNITS = re.compile(rf"\b(?P<n>{NUM}|{WORD_NUM})\s+unità\b(?!\s+ogni)", re.I)
 
@@ -182,7 +186,8 @@ _LOWER = re.compile(r"\b(?:non (?:è |risulta |sia |appare )?(?:superiore|al di 
                     r"arriva)|inferiore|al di sotto|sotto il|sotto al|sotto quello|minore|più bass[ao]|"
                     r"insufficiente)\b", re.I)
 _SPENDING = re.compile(r"\bspes[ae]\b", re.I)
-_SERVICE = re.compile(r"\b(?:livell\w* (?:dei |di |del |della )?(?:serviz|utenza)|utenti|utenza|numero di (?:utenti|persone)|"
+_SERVICE = re.compile(r"\b(?:livell\w* (?:dei |di |del |della )?(?:serviz|utenza)|utenti|utenza|"
+                      r"numero di (?:utenti|persone)|"
                       r"persone servite)", re.I)
 _HYPOTHETICAL = re.compile(r"\b(?:se|qualora|potrebbe|potrà|sarebbe|fosse)\b", re.I)
 _GOAL = re.compile(r"\b(?:obiettiv\w*|riportare|raggiungere|avvicinare|allineare|colmare|al fine di|per portare|"
@@ -190,7 +195,8 @@ _GOAL = re.compile(r"\b(?:obiettiv\w*|riportare|raggiungere|avvicinare|allineare
 _FREE_NEGATION = re.compile(r"\b(?:non|né|senza)\b", re.I)
 # What may stand between a comparative and the thing compared: "inferiore al fabbisogno standard",
 # "in linea con il livello di riferimento", "superiore rispetto a quello di riferimento".
-_LINK = r"^\W*(?:(?:a|al|all'|allo|alla|ai|agli|con|il|lo|la|i|rispetto|di|del|dello|della|quello|quella|livello|valore|" \
+_LINK = r"^\W*(?:(?:a|al|all'|allo|alla|ai|agli|con|il|lo|la|i|rispetto|di|del|dello|della|quello|quella|" \
+        r"livello|valore|" \
         r"soglia|cosiddett\w*|propri[ao]|sua|suo|storica|sociale)\W+){0,5}?"
 _AFTER = {"need": re.compile(_LINK + r"fabbisogn", re.I), "reference": re.compile(_LINK + r"riferimento\b", re.I),
           "spending": re.compile(_LINK + r"spes[ae]\b", re.I),
@@ -198,7 +204,8 @@ _AFTER = {"need": re.compile(_LINK + r"fabbisogn", re.I), "reference": re.compil
 _ANCHOR_BEFORE = {"need": re.compile(r"fabbisogn\w*(?:\W+\w+){0,3}\W*$", re.I),
                   "reference": re.compile(r"riferimento(?:\W+\w+){0,2}\W*$", re.I)}
 _ANCHOR_WORD = {"need": re.compile(r"fabbisogn", re.I), "reference": re.compile(r"riferimento\b", re.I)}
-_FIELDS = (("spending_vs_need", "need", "spending", _SPENDING), ("service_vs_reference", "reference", "service", _SERVICE))
+_FIELDS = (("spending_vs_need", "need", "spending", _SPENDING),
+           ("service_vs_reference", "reference", "service", _SERVICE))
 
 
 def _comparatives(clause: str) -> list[tuple[int, int, bool]]:

@@ -7,6 +7,7 @@ from typer.testing import CliRunner
 
 from relazione import corpus, form, model_files
 from relazione.classifier import MotivationClassifier, cue_features, sentence_labels
+from relazione.tuning import AUDIT_KINDS
 from relazione.cli import app
 from relazione.errors import ModelError
 from relazione.nlp import sentences
@@ -156,12 +157,15 @@ def test_cli_train_and_eval_on_a_small_corpus(tmp_path):
     path = tmp_path / "small.jsonl"
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in small), encoding="utf-8")
     out = tmp_path / "model"
-    result = runner.invoke(app, ["train", "--corpus", str(path), "-o", str(out), "--seed", "1"])
+    result = runner.invoke(app, ["train", "--corpus", str(path), "-o", str(out), "--seed", "1", "--audit-folds", "2"])
     assert result.exit_code == 0, result.output
     meta = json.loads((out / model_files.META).read_text())
     assert meta["corpus_sha256"] == model_files.sha256_file(path) and meta["train_narratives"] > 0
     thresholds = json.loads((out / model_files.THRESHOLDS).read_text())
-    assert set(thresholds) == set(form.MOTIVATION_CODES)
+    assert set(thresholds["codes"]) == set(form.MOTIVATION_CODES)
+    assert set(thresholds["audit"]) == set(AUDIT_KINDS)
+    assert all(0 < t["threshold"] < 1 and 0 <= t["recall"] <= 1 for t in thresholds["audit"].values())
+    assert model_files.load(out).audit_thresholds_ == thresholds["audit"]
     evaluated = runner.invoke(app, ["eval", "--model", str(out)])
     assert evaluated.exit_code == 0, evaluated.output
     report = json.loads((out / "eval.json").read_text())

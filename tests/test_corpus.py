@@ -3,7 +3,7 @@ import copy
 import pytest
 from typer.testing import CliRunner
 
-from relazione import corpus
+from relazione import corpus, form
 from relazione.cli import app
 
 
@@ -102,3 +102,40 @@ def test_card_guideline_has_the_classifier_examples():
     for code, example in EXAMPLES.items():
         row = next(line for line in card.splitlines() if line.startswith(f"| {code} |"))
         assert f"«{example.supports}»" in row and f"«{example.not_supports}»" in row, code
+
+
+def test_sentence_files_are_checked_against_the_test_split(records):
+    test_item = next(r for r in records if r["split"] == "test")
+    leaked = test_item["r40"][: test_item["r40"].index(".") + 1]
+    items = [{"id": "S1", "block": "A", "code": "R16", "label": 1, "text": "Una frase originale sul bilancio."},
+             {"id": "S1", "block": "A", "code": "R30", "label": 0, "text": "Il Consorzio eroga i servizi."},
+             {"id": "S2", "block": test_item["block"], "code": form.BLOCKS[test_item["block"]].codes[0], "label": 1,
+              "text": leaked}]
+    problems = corpus.validate_sentences(items, records)
+    assert any("S1: id duplicato" in p for p in problems)
+    assert any("R30 fuori dal blocco A" in p for p in problems)
+    assert any(p.startswith("S2: quasi identica") and test_item["id"] in p for p in problems)
+    assert corpus.validate_sentences(corpus.load_sentence_bank(), records) == []
+
+
+def test_a_near_miss_sentence_trains_only_its_own_code():
+    from relazione.classifier import UNKNOWN, MotivationClassifier
+
+    clf = MotivationClassifier(encoder=_FakeEncoder())
+    per_block = {b: [] for b in form.BLOCKS}
+    clf._add_sentences(per_block, [{"block": "A", "code": "R17", "label": 0, "text": "Nessun corso di formazione."},
+                                   {"block": "A", "code": "R18", "label": 1, "text": "Tre assistenti sociali."}])
+    (_, _, y, texts), = per_block["A"]
+    codes = form.BLOCKS["A"].codes
+    assert y[0, codes.index("R17")] == 0 and all(v == UNKNOWN for j, v in enumerate(y[0]) if codes[j] != "R17")
+    assert y[1, codes.index("R18")] == 1 and y[1].sum() == 1 and texts == ["Nessun corso di formazione.",
+                                                                            "Tre assistenti sociali."]
+
+
+class _FakeEncoder:
+    id, dim = "fake", 4
+
+    def encode(self, texts):
+        import numpy as np
+
+        return np.ones((len(texts), self.dim), np.float32)
