@@ -1,7 +1,8 @@
 """Audit accuracy on the corpus test split's planted issues, and batch speed, printed as JSON.
 
 Accuracy: recall and precision of the audit's findings against the planted issues of the test narratives,
-overall and per kind (relazione.evaluation.evaluate_audit). Speed: `relazione audit` on 300 record files of
+overall and per kind (relazione.evaluation.evaluate_audit), with the audit thresholds the model carries and the
+cross-validated figures they were tuned on (relazione.tuning). Speed: `relazione audit` on 300 record files of
 about median length, as a separate process (start-up and model loading included), on this machine's cores,
 with the peak resident memory of that process.
 """
@@ -27,9 +28,12 @@ from relazione.record import save_record  # noqa: E402
 
 def accuracy(split: str = "test") -> dict:
     items = corpus.load(split=split)
-    analyses = analyze_many([corpus.to_record(i) for i in items], model=model_files.load())
+    model = model_files.load()
+    analyses = analyze_many([corpus.to_record(i) for i in items], model=model)
     report = evaluate_audit(items, analyses)
     report["mismatches"] = len(report["mismatches"])
+    # the thresholds the flag findings used, with the cross-validated figures (train+dev) they were chosen on
+    report["audit_thresholds_cv"] = model.audit_thresholds_
     return report
 
 

@@ -324,6 +324,11 @@ def train(
         "train_narratives": len(train_set), "train_sentences": len(extra), "dev_narratives": len(dev_set),
         "train_seconds": round(time.perf_counter() - start, 1), "dev_micro_f1": dev["narrative_level"]["micro"]["f1"],
         "dev_macro_f1": dev["narrative_level"]["macro_f1"]})
+    if getattr(clf, "audit_thresholds_", None):
+        from .cards import write_section
+        from .tuning import thresholds_markdown
+
+        write_section(folder / "CARD.md", "audit", thresholds_markdown(clf.audit_thresholds_, audit_folds))
     micro, macro = dev["narrative_level"]["micro"]["f1"], dev["narrative_level"]["macro_f1"]
     typer.echo(f"modello salvato in {folder}: {len(train_set)} narrazioni e {len(extra)} frasi di train, soglie "
                f"tarate su {len(dev_set)} narrazioni e {len(tuning) - len(dev_set)} frasi negate di dev (micro-F1 dev "

@@ -29,7 +29,7 @@ def _vectorizers(vocabularies: Sequence[list[str]] | None = None, idfs: Sequence
             out.append(TfidfVectorizer(**params))
             continue
         params = {key: value for key, value in params.items() if key not in ("min_df", "max_features")}
-        vec = TfidfVectorizer(vocabulary=list(vocabularies[k]), **params)
+        vec = TfidfVectorizer(vocabulary=np.asarray(vocabularies[k]).tolist(), **params)
         vec.idf_ = np.asarray(idfs[k], dtype=np.float64)  # type: ignore[index]
         out.append(vec)
     return out
@@ -72,7 +72,8 @@ class LexicalHead:
 
     def state(self) -> dict[str, Any]:
         """Plain data for the model file: terms in column order, idf weights, heads."""
-        vocabularies = [sorted(v.vocabulary_, key=v.vocabulary_.get) for v in self.vectorizers_]
+        # one numpy string array per vectorizer: stored as .npy, far smaller and faster to load than a list
+        vocabularies = [np.array(sorted(v.vocabulary_, key=v.vocabulary_.get), dtype=str) for v in self.vectorizers_]
         return {"C": self.C, "seed": self.seed, "vocabularies": vocabularies,
                 "idfs": [np.asarray(v.idf_) for v in self.vectorizers_], "heads": list(self.heads_)}
 

@@ -166,6 +166,7 @@ def test_cli_train_and_eval_on_a_small_corpus(tmp_path):
     assert set(thresholds["audit"]) == set(AUDIT_KINDS)
     assert all(0 < t["threshold"] < 1 and 0 <= t["recall"] <= 1 for t in thresholds["audit"].values())
     assert model_files.load(out).audit_thresholds_ == thresholds["audit"]
+    assert "| `flag_no_but_supported/altro` |" in (out / "CARD.md").read_text()
     evaluated = runner.invoke(app, ["eval", "--model", str(out)])
     assert evaluated.exit_code == 0, evaluated.output
     report = json.loads((out / "eval.json").read_text())
