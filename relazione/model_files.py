@@ -73,6 +73,18 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
+def sentence_files_hash() -> str:
+    """One SHA-256 over the single-sentence training files (negation sentences and sentence bank), which feed
+    the model as much as the narratives do."""
+    from .corpus import NEGATION_TRAIN, SENTENCE_BANK
+
+    h = hashlib.sha256()
+    for path in [NEGATION_TRAIN, *sorted(SENTENCE_BANK.glob("*.jsonl"))]:
+        if path.is_file():
+            h.update(path.name.encode() + b"\0" + sha256_file(path).encode())
+    return h.hexdigest()
+
+
 def corpus_hash(path: Path) -> str | None:
     return sha256_file(path) if path.is_file() else None
 
@@ -108,6 +120,7 @@ def save(clf: Any, folder: Path = MODELS_DIR, *, corpus_file: Path | None = None
                                                 "pooled_altro", "seed")},
         "versions": versions(),
         "corpus_sha256": corpus_hash(corpus_file) if corpus_file else None,
+        "sentence_files_sha256": sentence_files_hash(),
         "head_sha256": sha256_file(folder / HEAD),
         **(extra or {}),
     }

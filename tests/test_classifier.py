@@ -161,6 +161,7 @@ def test_cli_train_and_eval_on_a_small_corpus(tmp_path):
     assert result.exit_code == 0, result.output
     meta = json.loads((out / model_files.META).read_text())
     assert meta["corpus_sha256"] == model_files.sha256_file(path) and meta["train_narratives"] > 0
+    assert meta["sentence_files_sha256"] == model_files.sentence_files_hash()
     thresholds = json.loads((out / model_files.THRESHOLDS).read_text())
     assert set(thresholds["codes"]) == set(form.MOTIVATION_CODES)
     assert set(thresholds["audit"]) == set(AUDIT_KINDS)
