@@ -197,6 +197,20 @@ class MotivationClassifier:
 
     # --- training ------------------------------------------------------------------------------------
 
+    def _part(self, sents: Sequence[Sentence], y: np.ndarray) -> tuple:
+        """One block's training rows: sentence vectors, cues, labels (sentences x codes) and the texts the
+        lexical heads read."""
+        vectors, cues = self._encode_sentences(sents)
+        return vectors, cues, y, [normalize_for_encoding(s.text) for s in sents]
+
+    def _calibrated(self, calibrate: bool = True):
+        """The logistic regression every embedding head uses, sigmoid-calibrated unless ``calibrate`` is False."""
+        from sklearn.calibration import CalibratedClassifierCV
+        from sklearn.linear_model import LogisticRegression
+
+        base = LogisticRegression(C=self.C, max_iter=2000, random_state=self.seed)
+        return CalibratedClassifierCV(base, method="sigmoid", cv=self.calibration_cv) if calibrate else base
+
     def fit(self, narratives: Sequence[dict], sentences: Sequence[dict] = (), progress=None
             ) -> "MotivationClassifier":
         """Learn the per-block heads from corpus records (``r40``, ``block``, ``labels``) and labelled single
@@ -204,17 +218,13 @@ class MotivationClassifier:
 
         ``progress(step, total)`` is called as work advances (the CLI shows a bar with it).
         """
-        from sklearn.calibration import CalibratedClassifierCV
-        from sklearn.linear_model import LogisticRegression
-
         self._reference_vectors()
         split = sentences_many([n["r40"] for n in narratives])
         total = len(narratives) + len(form.MOTIVATION_CODES)
         per_block: dict[str, list] = {b: [] for b in form.BLOCKS}
         for k, (n, sents) in enumerate(zip(narratives, split)):
-            vectors, cues = self._encode_sentences(sents)
-            y = sentence_labels(sents, n["labels"], form.BLOCKS[n["block"]].codes)
-            per_block[n["block"]].append((vectors, cues, y, [normalize_for_encoding(s.text) for s in sents]))
+            per_block[n["block"]].append(self._part(sents, sentence_labels(sents, n["labels"],
+                                                                           form.BLOCKS[n["block"]].codes)))
             if progress:
                 progress(k + 1, total)
         self._add_guideline_examples(per_block)
@@ -226,12 +236,10 @@ class MotivationClassifier:
             Y = np.vstack([y for _, _, y, _ in parts])
             self.heads_[letter] = {}
             for j, code in enumerate(form.BLOCKS[letter].codes):
-                base = LogisticRegression(C=self.C, max_iter=2000, random_state=self.seed)
                 known = Y[:, j] != UNKNOWN
                 positives = int((Y[:, j] == 1).sum())
                 # calibration needs each class in every fold; with very few positives the plain head is kept
-                head = (CalibratedClassifierCV(base, method="sigmoid", cv=self.calibration_cv)
-                        if positives >= self.calibration_cv else base)
+                head = self._calibrated(positives >= self.calibration_cv)
                 self.heads_[letter][code] = head.fit(X[known], Y[known, j])
                 done += 1
                 if progress:
@@ -256,9 +264,6 @@ class MotivationClassifier:
         An other cause is other in every block (a flood, a fire, a cyber attack, funds paid late): the topic does
         not depend on the block, and pooling gives the head four times the examples of a per-block one.
         """
-        from sklearn.calibration import CalibratedClassifierCV
-        from sklearn.linear_model import LogisticRegression
-
         X, y, texts = [], [], []
         for letter, parts in per_block.items():
             j = form.BLOCKS[letter].codes.index(form.BLOCKS[letter].altro)
@@ -269,9 +274,7 @@ class MotivationClassifier:
         X, t = np.vstack(X), np.concatenate(y)
         known = t != UNKNOWN
         X, t, texts = X[known], t[known], [text for text, k in zip(texts, known) if k]
-        head = CalibratedClassifierCV(LogisticRegression(C=self.C, max_iter=2000, random_state=self.seed),
-                                      method="sigmoid", cv=self.calibration_cv).fit(X, t)
-        out: dict[str, Any] = {"embedding": head, "cause": self._fit_cause(per_block)}
+        out: dict[str, Any] = {"embedding": self._calibrated().fit(X, t), "cause": self._fit_cause(per_block)}
         if self.lexical:
             from .lexical import LexicalHead
 
@@ -280,9 +283,6 @@ class MotivationClassifier:
 
     def _fit_cause(self, per_block: dict[str, list]):
         """P(a sentence is the evidence of some motivation), whichever: the "cause" half of the Altro residual."""
-        from sklearn.calibration import CalibratedClassifierCV
-        from sklearn.linear_model import LogisticRegression
-
         X, y = [], []
         for parts in per_block.values():
             for vectors, cues, labels, _ in parts:
@@ -290,8 +290,7 @@ class MotivationClassifier:
                 known = cause | (labels != UNKNOWN).all(axis=1)  # a near miss of one code may be another's cause
                 X.append(np.hstack([vectors, cues])[known])
                 y.append(cause[known].astype(np.int8))
-        return CalibratedClassifierCV(LogisticRegression(C=self.C, max_iter=2000, random_state=self.seed),
-                                      method="sigmoid", cv=self.calibration_cv).fit(np.vstack(X), np.concatenate(y))
+        return self._calibrated().fit(np.vstack(X), np.concatenate(y))
 
     def _fit_denial(self, per_block: dict[str, list]):
         """One cross-code model of negated sentences: does the negation deny a cause (1) or describe it (0)?
@@ -300,16 +299,13 @@ class MotivationClassifier:
         denials or unrelated (for which the penalty is harmless). Pooling all codes gives it far more examples
         than any per-code head sees.
         """
-        from sklearn.linear_model import LogisticRegression
-
         rows, targets = [], []
         for parts in per_block.values():
             for vectors, cues, y, _ in parts:
                 negated = cues[:, 0] > 0
                 rows.append(np.hstack([vectors, cues])[negated])
                 targets.append(((y[negated] == 1).sum(axis=1) == 0).astype(np.int8))
-        X, t = np.vstack(rows), np.concatenate(targets)
-        return LogisticRegression(C=self.C, max_iter=2000, random_state=self.seed).fit(X, t)
+        return self._calibrated(calibrate=False).fit(np.vstack(rows), np.concatenate(targets))
 
     def _add_guideline_examples(self, per_block: dict[str, list]) -> None:
         """The guideline's example sentences: supporting ones as positives, the others as negatives."""
@@ -321,9 +317,7 @@ class MotivationClassifier:
                     row[j] = positive
                     texts.append(text)
                     y.append(row)
-            sents = [as_sentence(t) for t in texts]
-            vectors, cues = self._encode_sentences(sents)
-            per_block[letter].append((vectors, cues, np.vstack(y), [normalize_for_encoding(s.text) for s in sents]))
+            per_block[letter].append(self._part([as_sentence(t) for t in texts], np.vstack(y)))
 
     def _add_sentences(self, per_block: dict[str, list], items: Sequence[dict]) -> None:
         for letter, block in form.BLOCKS.items():
@@ -338,8 +332,7 @@ class MotivationClassifier:
                 if not it["label"]:
                     y[i] = UNKNOWN
                 y[i, block.codes.index(it["code"])] = int(it["label"])
-            vectors, cues = self._encode_sentences(sents)
-            per_block[letter].append((vectors, cues, y, [normalize_for_encoding(s.text) for s in sents]))
+            per_block[letter].append(self._part(sents, y))
 
     def tune_thresholds(self, narratives: Sequence[dict], grid: Sequence[float] | None = None
                         ) -> "MotivationClassifier":
@@ -385,23 +378,24 @@ class MotivationClassifier:
             return np.zeros((0, len(codes)))
         X = self._features(vectors, cues, block)
         scores = np.column_stack([self.heads_[block][c].predict_proba(X)[:, 1] for c in codes])
+        pooled_features = np.hstack([vectors, cues])  # what the cross-block heads (Altro, cause, denial) read
         lexical = getattr(self, "lexical_", {}).get(block)
         if lexical is not None:
             scores = np.sqrt(scores * lexical.predict_proba(texts))
         pooled = getattr(self, "altro_", None)
         if pooled is not None:
             j = codes.index(form.BLOCKS[block].altro)
-            altro = pooled["embedding"].predict_proba(np.hstack([vectors, cues]))[:, 1]
+            altro = pooled["embedding"].predict_proba(pooled_features)[:, 1]
             if "lexical" in pooled:
                 altro = np.sqrt(altro * pooled["lexical"].predict_proba(texts)[:, 0])
             altro = np.sqrt(scores[:, j] * altro)
             # residual reading: a cause that no other code of the block claims is an other cause
             others = np.delete(scores, j, axis=1).max(axis=1) if len(codes) > 1 else np.zeros(len(scores))
-            residual = pooled["cause"].predict_proba(np.hstack([vectors, cues]))[:, 1] * (1.0 - others)
+            residual = pooled["cause"].predict_proba(pooled_features)[:, 1] * (1.0 - others)
             scores[:, j] = (altro + residual) / 2
         negated = cues[:, 0] > 0
         if negated.any():
-            denial = self.denial_.predict_proba(np.hstack([vectors, cues])[negated])[:, 1]
+            denial = self.denial_.predict_proba(pooled_features[negated])[:, 1]
             scores[negated] *= (1.0 - denial)[:, None]
         return scores
 
@@ -419,6 +413,8 @@ class MotivationClassifier:
         """Like :meth:`predict` for narratives already split into sentences (the TUI keeps them)."""
         flat = [s for g in groups for s in g]
         vectors, cues = self._encode_sentences(flat)
+        texts = [normalize_for_encoding(s.text) for s in flat]
+        floor = self._evidence_floor()
         bounds = np.cumsum([0] + [len(g) for g in groups])
         wanted = [list(form.BLOCKS) if all_codes or b is None else [b] for b in blocks]
         scores: dict[str, tuple[dict[int, int], np.ndarray]] = {}
@@ -426,8 +422,7 @@ class MotivationClassifier:
             rows = [r for i, w in enumerate(wanted) if letter in w for r in range(bounds[i], bounds[i + 1])]
             if rows:
                 scores[letter] = ({r: k for k, r in enumerate(rows)},
-                                  self.sentence_scores(vectors[rows], cues[rows],
-                                                       [normalize_for_encoding(flat[r].text) for r in rows], letter))
+                                  self.sentence_scores(vectors[rows], cues[rows], [texts[r] for r in rows], letter))
         out = []
         for i, (sents, block) in enumerate(zip(groups, blocks)):
             codes: dict[str, CodeResult] = {}
@@ -435,17 +430,20 @@ class MotivationClassifier:
                 position, matrix = scores.get(letter, ({}, np.zeros((0, 0))))
                 rows = [position[r] for r in range(bounds[i], bounds[i + 1])]
                 for j, code in enumerate(form.BLOCKS[letter].codes):
-                    codes[code] = self._code_result(code, sents, matrix[rows, j] if rows else np.zeros(0))
+                    codes[code] = self._code_result(code, sents, matrix[rows, j] if rows else np.zeros(0), floor)
             out.append(Prediction(block, codes, list(sents)))
         return out
 
-    def _code_result(self, code: str, sents: list[Sentence], scores: np.ndarray) -> CodeResult:
+    def _evidence_floor(self) -> float:
+        """``evidence_floor``, lowered if need be so that whatever the audit cites for a NO flag is listed."""
+        from .tuning import citation_floor
+
+        return min(self.evidence_floor, citation_floor(getattr(self, "audit_thresholds_", {})))
+
+    def _code_result(self, code: str, sents: list[Sentence], scores: np.ndarray, floor: float) -> CodeResult:
         threshold = self.thresholds_[code]
         best = float(scores.max()) if len(scores) else 0.0
-        # every supporting sentence, plus near misses, and whatever the audit may cite for a NO flag
-        no_flag = min([1.0] + [t["threshold"] for kind, t in getattr(self, "audit_thresholds_", {}).items()
-                               if kind.startswith("flag_no_but_supported")])
-        floor = min(threshold, self.evidence_floor, no_flag)
+        floor = min(threshold, floor)  # every supporting sentence, plus near misses
         order = np.argsort(-scores) if len(scores) else []
         evidence = [Evidence(sents[i].start, sents[i].end, sents[i].text, round(float(scores[i]), 4))
                     for i in order if scores[i] >= floor]

@@ -16,7 +16,7 @@ from .guidelines import EVIDENCE_HINT
 from .numbers import format_number
 from .record import Record
 from .textfacts import Claim, amounts_in, claims, staff_units
-from .tuning import threshold_key
+from .tuning import si_kind, threshold_key
 
 _TRANSFER = re.compile(r"trasfer\w*|conferit\w*|versat\w*|quota\w* (?:all'|al )", re.I)
 _AMBITO = re.compile(r"\b(?:ambito|ats|consorzio|unione|forma associat|piano di zona|ufficio di piano)", re.I)
@@ -64,9 +64,9 @@ def flag_findings(record: Record, prediction: Prediction, blocks: Iterable[str],
             flag, result = record.flags.get(code), prediction.codes.get(code)
             if flag is None or result is None:
                 continue
-            kind = "altro_without_text" if code in form.ALTRO_CODES else "flag_si_unsupported"
+            kind = si_kind(code)
             if flag == "SI" and _fires(kind, code, result, thresholds):
-                if code in form.ALTRO_CODES:
+                if kind == "altro_without_text":
                     out.append(Finding(
                         kind="altro_without_text", rule="AUD-03", code=code, severity=Severity.WARNING,
                         message=f"{code} «Altro» è SI ma la relazione non descrive un'altra causa concreta, diversa "
@@ -79,8 +79,8 @@ def flag_findings(record: Record, prediction: Prediction, blocks: Iterable[str],
                                 f"sostiene: manca "
                                 f"{EVIDENCE_HINT[code]}. Aggiungere la spiegazione o indicare NO.",
                         confidence=round(1 - result.score, 3)))
-            elif flag == "NO" and _fires("flag_no_but_supported", code, result, thresholds) and result.evidence:
-                best = result.evidence[0]
+            elif flag == "NO" and _fires("flag_no_but_supported", code, result, thresholds):
+                best = result.evidence[0]  # listed: the classifier keeps evidence down to tuning.citation_floor
                 if _explains_a_flagged_code(prediction, record, letter, code, best):
                     continue
                 out.append(Finding(

@@ -238,10 +238,8 @@ def validate_sentences(items: list[dict], records: list[dict]) -> list[str]:
     for it in items:
         mine = _shingles(it.get("text", ""))
         for rid, theirs in test_shingles:
-            if min(len(mine), len(theirs)) / max(1, len(mine), len(theirs)) < NEAR_DUPLICATE_JACCARD:
-                continue
-            jac = len(mine & theirs) / len(mine | theirs)
-            if jac >= NEAR_DUPLICATE_JACCARD:
+            jac = _jaccard_reaching(mine, theirs, NEAR_DUPLICATE_JACCARD)
+            if jac is not None:
                 problems.append(f"{it.get('id')}: quasi identica a una frase di {rid} (test, Jaccard {jac:.2f})")
     return problems
 
@@ -285,13 +283,19 @@ def near_duplicates(records: list[dict], threshold: float = NEAR_DUPLICATE_JACCA
         for id_b, split_b, b in shingles[i + 1 :]:
             if split_a == split_b:
                 continue
-            small, large = (a, b) if len(a) < len(b) else (b, a)
-            if len(small) / max(1, len(large)) < threshold:
-                continue
-            jac = len(a & b) / len(a | b)
-            if jac >= threshold:
+            jac = _jaccard_reaching(a, b, threshold)
+            if jac is not None:
                 out.append((id_a, id_b, round(jac, 3)))
     return out
+
+
+def _jaccard_reaching(a: set[str], b: set[str], threshold: float) -> float | None:
+    """The Jaccard similarity of two shingle sets when it reaches ``threshold``, else None (sets whose sizes
+    alone rule it out are not intersected)."""
+    if min(len(a), len(b)) / max(1, len(a), len(b)) < threshold:
+        return None
+    jac = len(a & b) / len(a | b)
+    return jac if jac >= threshold else None
 
 
 def validate(records: list[dict]) -> Report:

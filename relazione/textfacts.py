@@ -57,17 +57,24 @@ _AMOUNT_IS_OTHER = re.compile(r"\b(?:impiegat|utilizzat|destinat|investit|spes[o
                               r"oltre\b|ecced|super[ao])", re.I)
 
 
+def _money(text: str) -> Iterable[tuple[int, float]]:
+    """(position, value) of every euro amount written in ``text``."""
+    for m in _MONEY.finditer(text):
+        value = parse_number(m.group(1) or m.group(2))
+        if value is not None:
+            yield m.start(), value
+
+
 def amounts_in(text: str) -> list[float]:
     """Every euro amount written in ``text``."""
-    return [v for m in _MONEY.finditer(text) if (v := parse_number(m.group(1) or m.group(2))) is not None]
+    return [value for _, value in _money(text)]
 
 
 def _amounts(s: Sentence) -> Iterable[Claim]:
     """Each keyword takes the nearest amount (one amount per keyword, one keyword per amount)."""
     keys = [(code, m.start(), m.end()) for code, rx in _AMOUNT_KEYS.items() for m in rx.finditer(s.text)
             if code != "R14" or _AMBITO.search(s.text)]
-    amounts = [(m.start(), v) for m in _MONEY.finditer(s.text)
-               if (v := parse_number(m.group(1) or m.group(2))) is not None]
+    amounts = list(_money(s.text))
     pairs = sorted((min(abs(pos - a), abs(pos - b)), code, pos, value)
                    for code, a, b in keys for pos, value in amounts
                    if not _AMOUNT_IS_OTHER.search(s.text[min(pos, b) : max(pos, a)]))

@@ -25,6 +25,17 @@ AUDIT_KINDS = ("flag_si_unsupported", "altro_without_text", "flag_no_but_support
 MIN_RECALL = 0.90  # the audit's target: find nine planted issues in ten, then be as precise as possible
 
 
+def si_kind(code: str) -> str:
+    """The finding kind of an SI flag the text does not support: Altro has its own."""
+    return "altro_without_text" if code in form.ALTRO_CODES else "flag_si_unsupported"
+
+
+def citation_floor(thresholds: dict[str, dict[str, float]]) -> float:
+    """The lowest score at which a NO-flag finding can fire: the classifier must list evidence down to it, since
+    the finding cites its best sentence (1.0 without tuned thresholds)."""
+    return min([1.0] + [t["threshold"] for key, t in thresholds.items() if key.startswith("flag_no_but_supported")])
+
+
 def threshold_key(kind: str, code: str) -> str:
     """The key of :data:`AUDIT_KINDS` whose threshold decides a finding of ``kind`` on ``code``."""
     return NO_ALTRO if kind == "flag_no_but_supported" and code in form.ALTRO_CODES else kind
@@ -64,8 +75,7 @@ def flag_rows(narratives: Sequence[dict], predictions: Sequence[Any]) -> dict[st
             if flag == "NO":
                 rows[threshold_key("flag_no_but_supported", code)].append((score, supported_in_text))
             elif flag == "SI":
-                kind = "altro_without_text" if code in form.ALTRO_CODES else "flag_si_unsupported"
-                rows[kind].append((score, not supported_in_text))
+                rows[si_kind(code)].append((score, not supported_in_text))
     return rows
 
 
