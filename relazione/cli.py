@@ -276,64 +276,56 @@ def train(
     encoder: str = typer.Option("use", help="Encoder delle frasi: use oppure e5-small."),
     seed: int = typer.Option(0, help="Seme per un addestramento riproducibile."),
     c: float = typer.Option(10.0, "--C", help="Regolarizzazione inversa delle teste logistiche (scelta su dev)."),
-    audit_folds: int = typer.Option(5, "--audit-folds", min=0,
-                                    help="Fold della validazione incrociata su train+dev che tara le soglie "
-                                         "dell'audit (0: nessuna, l'audit usa le soglie del classificatore)."),
+    folds: int = typer.Option(5, "--folds", min=2,
+                              help="Fold della validazione incrociata su train+dev che tara tutte le soglie."),
 ) -> None:
-    """Addestra il classificatore sullo split train, tara le soglie sullo split dev e quelle dell'audit con una
-    validazione incrociata su train+dev."""
+    """Tara le soglie (per codice e dell'audit) su previsioni fuori fold di train+dev, poi addestra il
+    classificatore su tutto train+dev. Lo split di test resta intatto."""
     import time
 
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from . import corpus, model_files
+    from .cards import write_section
     from .classifier import MotivationClassifier
     from .evaluation import evaluate
+    from .tuning import audit_thresholds, cross_val_predictions, redecide, thresholds_markdown
 
     path = corpus_file or corpus.NARRATIVES
     try:
         records = corpus.load(path)
     except (OSError, ValueError) as exc:
         fail(f"{path}: corpus illeggibile ({exc})")
-    train_set = [r for r in records if r["split"] == "train"]
-    dev_set = [r for r in records if r["split"] == "dev"]
+    pool = [r for r in records if r["split"] in ("train", "dev")]
+    if len(pool) < 2 * folds:
+        fail(f"{path}: {len(pool)} narrazioni di train+dev, troppo poche per {folds} fold")
     extra = corpus.training_sentences()
-    tuning = dev_set + corpus.sentences_as_narratives(corpus.load_sentences(split="dev"))
+    # the tuning part of the negation sentences is never learned from: it keeps thresholds from counting denials
+    negated = corpus.sentences_as_narratives(corpus.load_sentences(split="dev"))
     start = time.perf_counter()
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                   TimeElapsedColumn(), transient=True) as bar:
-        task = bar.add_task("addestramento", total=None)
+        task = bar.add_task(f"soglie: validazione incrociata ({folds} fold su train+dev)", total=folds)
+        held_out = cross_val_predictions(
+            lambda: MotivationClassifier(encoder, C=c, seed=seed), pool, extra, k=folds, held_out=negated,
+            progress=lambda done, total: bar.update(task, completed=done, total=total))
+        bar.update(task, description="addestramento su train+dev", completed=0, total=None)
         clf = MotivationClassifier(encoder, C=c, seed=seed).fit(
-            train_set, extra, progress=lambda done, total: bar.update(task, completed=done, total=total))
-        bar.update(task, description="taratura soglie (dev)")
-        clf.tune_thresholds(tuning)
-        if audit_folds > 1:
-            from .tuning import audit_thresholds, cross_val_predictions
-
-            bar.update(task, description=f"soglie dell'audit ({audit_folds} fold su train+dev)", completed=0,
-                       total=audit_folds)
-            pool = train_set + dev_set
-            held_out = cross_val_predictions(
-                lambda: MotivationClassifier(encoder, C=c, seed=seed), pool,
-                extra + corpus.load_sentences(split="dev"), k=audit_folds,
-                progress=lambda done, total: bar.update(task, completed=done, total=total))
-            clf.audit_thresholds_ = audit_thresholds(pool, held_out)
-    dev = evaluate(clf, dev_set)
+            pool, extra, progress=lambda done, total: bar.update(task, completed=done, total=total))
+    clf.tune_thresholds(pool + negated, held_out)
+    clf.audit_thresholds_ = audit_thresholds(pool, redecide(held_out[: len(pool)], clf.thresholds_))
+    cv = evaluate(clf, pool, predictions=held_out[: len(pool)])["narrative_level"]
     folder = output or model_files.MODELS_DIR
     model_files.save(clf, folder, corpus_file=path, extra={
-        "train_narratives": len(train_set), "train_sentences": len(extra), "dev_narratives": len(dev_set),
-        "train_seconds": round(time.perf_counter() - start, 1), "dev_micro_f1": dev["narrative_level"]["micro"]["f1"],
-        "dev_macro_f1": dev["narrative_level"]["macro_f1"]})
-    if getattr(clf, "audit_thresholds_", None):
-        from .cards import write_section
-        from .tuning import thresholds_markdown
-
-        write_section(folder / "CARD.md", "audit", thresholds_markdown(clf.audit_thresholds_, audit_folds))
-    micro, macro = dev["narrative_level"]["micro"]["f1"], dev["narrative_level"]["macro_f1"]
-    typer.echo(f"modello salvato in {folder}: {len(train_set)} narrazioni e {len(extra)} frasi di train, soglie "
-               f"tarate su {len(dev_set)} narrazioni e {len(tuning) - len(dev_set)} frasi negate di dev (micro-F1 dev "
-               f"{micro:.3f}, macro-F1 {macro:.3f}) in {time.perf_counter() - start:.0f} s")
-    for kind, t in getattr(clf, "audit_thresholds_", {}).items():
+        "train_narratives": len(pool), "train_sentences": len(extra), "tuning_sentences": len(negated),
+        "threshold_folds": folds, "train_seconds": round(time.perf_counter() - start, 1),
+        "cv_micro_f1": cv["micro"]["f1"], "cv_macro_f1": cv["macro_f1"]})
+    write_section(folder / "CARD.md", "audit", thresholds_markdown(clf.audit_thresholds_, folds))
+    typer.echo(f"modello salvato in {folder}: {len(pool)} narrazioni di train+dev e {len(extra)} frasi; soglie tarate "
+               f"su previsioni fuori fold ({folds} fold) e {len(negated)} frasi negate (micro-F1 in validazione "
+               f"incrociata {cv['micro']['f1']:.3f}, macro-F1 {cv['macro_f1']:.3f}) in "
+               f"{time.perf_counter() - start:.0f} s")
+    for kind, t in clf.audit_thresholds_.items():
         typer.echo(f"  soglia audit {kind}: {t['threshold']} (validazione incrociata: precisione {t['precision']}, "
                    f"richiamo {t['recall']})")
 

@@ -24,17 +24,21 @@ _HIRING = re.compile(r"\b(?:assunt|assunzion|reclutat|incaric|contratt|potenziat
 _SOCIAL_WORKER = re.compile(r"assistent[ei] social", re.I)
 
 
-def _explains_a_flagged_code(prediction: Prediction, record: Record, letter: str, code: str, best) -> bool:
-    """True when the evidence sentence is already, and more strongly, the evidence of a motivation of the block
-    flagged SI: the compiler attributed that cause to another code, which is not a NO flag to revisit."""
-    for other in form.BLOCKS[letter].codes:
-        if other == code or record.flags.get(other) != "SI":
-            continue
-        result = prediction.codes[other]
-        if result.supported and any((e.start, e.end) == (best.start, best.end) and e.score > best.score
-                                    for e in result.evidence):
-            return True
-    return False
+def unclaimed_evidence(prediction: Prediction, flags: dict[str, str], letter: str, code: str):
+    """The best evidence sentence of ``code`` that is not already, and more strongly, the evidence of a
+    motivation of the block flagged SI (None when there is none).
+
+    A NO flag is worth revisiting only for a sentence the compiler has not attributed to another code: a cause
+    already given to an SI code is not a reason to flag this one too. The audit thresholds are tuned on this
+    same score (:func:`relazione.tuning.flag_rows`), so tuning and findings agree.
+    """
+    for e in prediction.codes[code].evidence:
+        if not any(flags.get(other) == "SI" and prediction.codes[other].supported
+                   and any((o.start, o.end) == (e.start, e.end) and o.score > e.score
+                           for o in prediction.codes[other].evidence)
+                   for other in form.BLOCKS[letter].codes if other != code):
+            return e
+    return None
 
 
 def _quote(text: str, limit: int = 140) -> str:
@@ -42,15 +46,11 @@ def _quote(text: str, limit: int = 140) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _fires(kind: str, code: str, result, thresholds: dict[str, dict[str, float]] | None) -> bool:
-    """Whether a flagged code's score makes a finding of ``kind``: the audit's own threshold for the kind when the
-    model has one (:mod:`relazione.tuning`), the classifier's decision otherwise."""
+def _audit_threshold(kind: str, code: str, thresholds: dict[str, dict[str, float]] | None) -> float | None:
+    """The audit's own threshold for a finding of ``kind`` on ``code`` (:mod:`relazione.tuning`), None when the
+    model has none."""
     tuned = (thresholds or {}).get(threshold_key(kind, code))
-    if tuned is None:
-        return result.supported if kind == "flag_no_but_supported" else not result.supported
-    if kind == "flag_no_but_supported":
-        return result.score >= tuned["threshold"]
-    return result.score < tuned["threshold"]
+    return None if tuned is None else tuned["threshold"]
 
 
 def flag_findings(record: Record, prediction: Prediction, blocks: Iterable[str],
@@ -65,7 +65,10 @@ def flag_findings(record: Record, prediction: Prediction, blocks: Iterable[str],
             if flag is None or result is None:
                 continue
             kind = si_kind(code)
-            if flag == "SI" and _fires(kind, code, result, thresholds):
+            # a finding never contradicts the classifier's own decision (the «SI ✓/✗ testo» line): an SI finding
+            # needs the code unsupported, a NO finding needs it supported, and the audit threshold on top
+            threshold = _audit_threshold(kind if flag == "SI" else "flag_no_but_supported", code, thresholds)
+            if flag == "SI" and not result.supported and (threshold is None or result.score < threshold):
                 if kind == "altro_without_text":
                     out.append(Finding(
                         kind="altro_without_text", rule="AUD-03", code=code, severity=Severity.WARNING,
@@ -79,16 +82,17 @@ def flag_findings(record: Record, prediction: Prediction, blocks: Iterable[str],
                                 f"sostiene: manca "
                                 f"{EVIDENCE_HINT[code]}. Aggiungere la spiegazione o indicare NO.",
                         confidence=round(1 - result.score, 3)))
-            elif flag == "NO" and _fires("flag_no_but_supported", code, result, thresholds):
-                best = result.evidence[0]  # listed: the classifier keeps evidence down to tuning.citation_floor
-                if _explains_a_flagged_code(prediction, record, letter, code, best):
+            elif flag == "NO" and result.supported:
+                # the classifier lists evidence down to tuning.citation_floor, so every sentence that can fire is here
+                best = unclaimed_evidence(prediction, record.flags, letter, code)
+                if best is None or best.score < (result.score if threshold is None else threshold):
                     continue
                 out.append(Finding(
                     kind="flag_no_but_supported", rule="AUD-02", code=code, severity=Severity.WARNING,
                     message=f"{code} ({form.short_label(code, 70)}) è NO, ma la relazione lo sostiene: "
                             f"«{_quote(best.text)}». "
                             "Indicare SI oppure rivedere il testo.",
-                    start=best.start, end=best.end, confidence=round(result.score, 3)))
+                    start=best.start, end=best.end, confidence=round(best.score, 3)))
     return out
 
 

@@ -31,17 +31,22 @@ def _summary(counts: dict[str, list[int]]) -> dict[str, Any]:
             "per_code": per_code}
 
 
-def evaluate(clf: MotivationClassifier, narratives: Sequence[dict], probes: Sequence[dict] = ()) -> dict[str, Any]:
+def evaluate(clf: MotivationClassifier, narratives: Sequence[dict], probes: Sequence[dict] = (),
+             predictions: Sequence[Prediction] | None = None) -> dict[str, Any]:
     """Scores ``narratives`` (corpus records) in their own block; ``probes`` are negated mentions
-    (``{"text", "block", "code"}``) that must not be counted as support."""
-    preds = clf.predict([n["r40"] for n in narratives], [n["block"] for n in narratives])
+    (``{"text", "block", "code"}``) that must not be counted as support.
+
+    ``predictions`` replace the classifier's own (e.g. out-of-fold predictions, for cross-validated figures);
+    decisions always use ``clf``'s thresholds."""
+    preds = predictions if predictions is not None else clf.predict([n["r40"] for n in narratives],
+                                                                    [n["block"] for n in narratives])
     doc_counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     sent_counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     negated_total = negated_fp = 0
     for n, p in zip(narratives, preds):
         codes = form.BLOCKS[n["block"]].codes
         for code in codes:
-            _count(doc_counts[code], code in n["labels"], p.codes[code].supported)
+            _count(doc_counts[code], code in n["labels"], p.codes[code].score >= clf.thresholds_[code])
         gold = sentence_labels(p.sentences, n["labels"], codes)
         predicted = _sentence_decisions(clf, p, codes)
         for j, code in enumerate(codes):

@@ -3,7 +3,8 @@
 ``models/`` holds three files written together:
 - ``head.skops``: the per-block scikit-learn heads and the reference vectors, loaded with skops' safe loader and
   only when every type in the file is on :data:`ALLOWED_TYPES` (a tampered file is refused, not executed);
-- ``thresholds.json``: per-code decision thresholds tuned on the dev split;
+- ``thresholds.json``: per-code decision thresholds and the audit's thresholds, tuned on out-of-fold predictions
+  over train+dev;
 - ``meta.json``: parameters, encoder id, library versions, corpus hash and the SHA-256 of ``head.skops``.
 Any mismatch raises :class:`ModelError` with the command that rebuilds the model.
 """

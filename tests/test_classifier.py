@@ -157,10 +157,13 @@ def test_cli_train_and_eval_on_a_small_corpus(tmp_path):
     path = tmp_path / "small.jsonl"
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in small), encoding="utf-8")
     out = tmp_path / "model"
-    result = runner.invoke(app, ["train", "--corpus", str(path), "-o", str(out), "--seed", "1", "--audit-folds", "2"])
+    result = runner.invoke(app, ["train", "--corpus", str(path), "-o", str(out), "--seed", "1", "--folds", "2"])
     assert result.exit_code == 0, result.output
     meta = json.loads((out / model_files.META).read_text())
-    assert meta["corpus_sha256"] == model_files.sha256_file(path) and meta["train_narratives"] > 0
+    assert meta["corpus_sha256"] == model_files.sha256_file(path)
+    # fitted on train and dev alike, thresholds from out-of-fold predictions: the test split is never used
+    assert meta["train_narratives"] == sum(r["split"] in ("train", "dev") for r in small)
+    assert meta["threshold_folds"] == 2 and 0 < meta["cv_micro_f1"] <= 1
     assert meta["sentence_files_sha256"] == model_files.sentence_files_hash()
     thresholds = json.loads((out / model_files.THRESHOLDS).read_text())
     assert set(thresholds["codes"]) == set(form.MOTIVATION_CODES)
@@ -173,3 +176,9 @@ def test_cli_train_and_eval_on_a_small_corpus(tmp_path):
     report = json.loads((out / "eval.json").read_text())
     assert report["split"] == "test" and 0 <= report["narrative_level"]["micro"]["f1"] <= 1
     assert "| **micro** |" in (out / "CARD.md").read_text()
+
+
+def test_cli_train_refuses_a_single_fold(tmp_path):
+    result = runner.invoke(app, ["train", "-o", str(tmp_path / "model"), "--folds", "1"])
+    assert result.exit_code == 2 and not (tmp_path / "model").exists()
+    assert "--folds" in result.output

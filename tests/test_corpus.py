@@ -124,12 +124,16 @@ def test_a_near_miss_sentence_trains_only_its_own_code():
     clf = MotivationClassifier(encoder=_FakeEncoder())
     per_block = {b: [] for b in form.BLOCKS}
     clf._add_sentences(per_block, [{"block": "A", "code": "R17", "label": 0, "text": "Nessun corso di formazione."},
-                                   {"block": "A", "code": "R18", "label": 1, "text": "Tre assistenti sociali."}])
+                                   {"block": "A", "code": "R18", "label": 1, "text": "Tre assistenti sociali."},
+                                   {"block": "A", "code": "R22", "label": 1, "own_code_only": True,
+                                    "text": "La frana ha isolato la frazione."}])
     (_, _, y, texts), = per_block["A"]
     codes = form.BLOCKS["A"].codes
     assert y[0, codes.index("R17")] == 0 and all(v == UNKNOWN for j, v in enumerate(y[0]) if codes[j] != "R17")
-    assert y[1, codes.index("R18")] == 1 and y[1].sum() == 1 and texts == ["Nessun corso di formazione.",
-                                                                            "Tre assistenti sociali."]
+    assert y[1, codes.index("R18")] == 1 and y[1].sum() == 1 and texts[:2] == ["Nessun corso di formazione.",
+                                                                                "Tre assistenti sociali."]
+    # an "other cause" marked own_code_only is a positive for Altro and says nothing of the other codes
+    assert y[2, codes.index("R22")] == 1 and all(v == UNKNOWN for j, v in enumerate(y[2]) if codes[j] != "R22")
 
 
 class _FakeEncoder:
