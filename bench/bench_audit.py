@@ -20,10 +20,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from relazione import corpus, model_files  # noqa: E402
-from relazione.analysis import analyze_many  # noqa: E402
-from relazione.evaluation import evaluate_audit  # noqa: E402
-from relazione.record import save_record  # noqa: E402
+from relazione import corpus, model_files
+from relazione.analysis import analyze_many
+from relazione.evaluation import evaluate_audit
+from relazione.record import save_record
 
 
 def accuracy(split: str = "test") -> dict:

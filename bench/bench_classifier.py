@@ -19,10 +19,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from relazione import corpus, model_files  # noqa: E402
-from relazione.embed import get_encoder  # noqa: E402
-from relazione.evaluation import evaluate, load_probes  # noqa: E402
-from relazione.nlp import sentences, sentences_many  # noqa: E402
+from relazione import corpus, model_files
+from relazione.embed import get_encoder
+from relazione.evaluation import evaluate, load_probes
+from relazione.nlp import sentences, sentences_many
 
 
 def long_narrative(records: list[dict], limit: int = 6000) -> str:
@@ -109,7 +109,8 @@ def speed_markdown(result: dict) -> str:
     sp = result["speed"]
     return "\n".join([
         "| Measure | Value |", "|---|---|",
-        f"| 6,000-character narrative ({sp['long_narrative_chars']} chars, {sp['long_narrative_sentences']} sentences), "
+        f"| 6,000-character narrative ({sp['long_narrative_chars']} chars, "
+        f"{sp['long_narrative_sentences']} sentences), "
         f"warm model, empty embedding cache, median of 20 | {sp['long_narrative_ms_median_empty_cache']} ms |",
         f"| same, sentences already in the embedding cache (editing in the TUI) | "
         f"{sp['long_narrative_ms_median_warm_cache']} ms |",

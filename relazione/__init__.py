@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["Record", "RecordError", "analyze", "load_record", "save_record", "__version__"]
+__all__ = ["Record", "RecordError", "__version__", "analyze", "load_record", "save_record"]
 
 if TYPE_CHECKING:  # pragma: no cover
     from .analysis import analyze

@@ -7,8 +7,9 @@ semantic findings built on it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 from . import form
 from .findings import Finding, Severity, worst
@@ -27,7 +28,7 @@ class Analysis:
     decision: form.BlockDecision
     findings: list[Finding] = field(default_factory=list)
     source: str | None = None  # the file the record came from, for reports
-    motivations: "Prediction | None" = None
+    motivations: Prediction | None = None
 
     @property
     def block(self) -> str | None:
@@ -63,19 +64,18 @@ def _sorted(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: (_SEVERITY_ORDER[f.severity], f.start if f.start is not None else -1))
 
 
-def analyze(record: Record, *, model: "MotivationClassifier | None" = None, source: str | None = None) -> Analysis:
+def analyze(record: Record, *, model: MotivationClassifier | None = None, source: str | None = None) -> Analysis:
     """Run every check on a record; findings come sorted by severity, then by position in the text."""
     return analyze_many([record], model=model, sources=[source])[0]
 
 
-def analyze_many(records: Sequence[Record], *, model: "MotivationClassifier | None" = None,
+def analyze_many(records: Sequence[Record], *, model: MotivationClassifier | None = None,
                  sources: Sequence[str | None] | None = None) -> list[Analysis]:
     """:func:`analyze` for a batch: the classifier encodes every narrative's sentences in one pass."""
     sources = list(sources) if sources is not None else [None] * len(records)
     predictions: list[Any] = [None] * len(records)
     if model is not None:
         from .consistency import semantic_findings
-
         from .placeholders import mask_placeholders
 
         # an unfilled skeleton names the evidence it needs: the classifier must not read it as that evidence

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 from .analysis import Analysis, analyze_many
 from .errors import RecordError, RelazioneError
@@ -33,7 +34,7 @@ def _read(path: Path) -> Record | FileError:
     except RelazioneError as exc:
         message = str(exc)
         return FileError(str(path), message.removeprefix(f"{path}: "))
-    except Exception as exc:  # noqa: BLE001 - a file that crashes a parser is still just a bad file
+    except Exception as exc:
         return FileError(str(path), f"errore imprevisto nella lettura ({type(exc).__name__}: {exc})")
 
 

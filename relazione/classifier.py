@@ -19,8 +19,9 @@ and a code is supported when that score reaches the code's threshold, tuned on h
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -212,7 +213,7 @@ class MotivationClassifier:
         return CalibratedClassifierCV(base, method="sigmoid", cv=self.calibration_cv) if calibrate else base
 
     def fit(self, narratives: Sequence[dict], sentences: Sequence[dict] = (), progress=None
-            ) -> "MotivationClassifier":
+            ) -> MotivationClassifier:
         """Learn the per-block heads from corpus records (``r40``, ``block``, ``labels``) and labelled single
         sentences (``text``, ``block``, ``code``, ``label``: e.g. negated mentions, label 0).
 
@@ -337,7 +338,7 @@ class MotivationClassifier:
             per_block[letter].append(self._part(sents, y))
 
     def tune_thresholds(self, narratives: Sequence[dict], predictions: Sequence[Prediction] | None = None,
-                        grid: Sequence[float] | None = None) -> "MotivationClassifier":
+                        grid: Sequence[float] | None = None) -> MotivationClassifier:
         """Per-code thresholds from ``narratives`` none of which this model was fitted on, shrunk halfway
         towards the single best threshold for all codes.
 
@@ -368,7 +369,7 @@ class MotivationClassifier:
         codes = [c for c in form.MOTIVATION_CODES if any(g for _, g in rows[c])]
         overall = best(lambda t: f1(*map(sum, zip(*(counts(c, t) for c in codes)))))
         for code in codes:
-            per_code = best(lambda t: f1(*counts(code, t)))
+            per_code = best(lambda t, code=code: f1(*counts(code, t)))
             self.thresholds_[code] = round((per_code + overall) / 2, 3)
         return self
 

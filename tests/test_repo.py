@@ -13,3 +13,13 @@ def test_readme_has_exactly_two_setup_commands_and_ci_runs_the_test_one():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert commands[1].strip() in ci.splitlines()
     assert "relazione" in commands[0] and "examples/" in commands[0]
+
+
+def test_code_passes_the_linter_rules_in_pyproject():
+    """The lint rules are part of the review bar; CI fails on a new finding, not only a reviewer."""
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "ruff", "check", "--no-cache", "--output-format", "concise", str(ROOT)]
+    proc = subprocess.run(command, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-1000:]

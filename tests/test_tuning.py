@@ -6,8 +6,15 @@ from relazione.classifier import CodeResult, Evidence, Prediction
 from relazione.consistency import flag_findings
 from relazione.lexical import LexicalHead
 from relazione.record import Record
-from relazione.tuning import (NO_ALTRO, audit_thresholds, best_thresholds, cross_val_predictions, flag_rows, fold_of,
-                              threshold_key)
+from relazione.tuning import (
+    NO_ALTRO,
+    audit_thresholds,
+    best_thresholds,
+    cross_val_predictions,
+    flag_rows,
+    fold_of,
+    threshold_key,
+)
 
 from .conftest import figures
 

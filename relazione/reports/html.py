@@ -5,8 +5,9 @@ from an e-mail attachment or a shared drive.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
-from typing import Sequence
+from itertools import pairwise
 
 from .. import form
 from ..analysis import Analysis
@@ -52,7 +53,8 @@ document.querySelectorAll('table.sortable th').forEach(function(th, col){
     th.classList.add(asc ? 'asc' : 'desc');
     var rows = Array.from(body.rows);
     rows.sort(function(a, b){
-      var x = a.cells[col].dataset.v || a.cells[col].textContent, y = b.cells[col].dataset.v || b.cells[col].textContent;
+      var x = a.cells[col].dataset.v || a.cells[col].textContent;
+      var y = b.cells[col].dataset.v || b.cells[col].textContent;
       var nx = parseFloat(x), ny = parseFloat(y);
       var c = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : x.localeCompare(y, 'it');
       return asc ? c : -c;
@@ -94,7 +96,7 @@ def _narrative_html(a: Analysis, idx: int, thresholds: dict[str, float]) -> str:
     cuts = sorted({0, len(text), *(s for s, *_ in spans), *(e for _, e, *_ in spans),
                    *(s for s, _, _ in findings), *(min(e, len(text)) for _, e, _ in findings)})
     out = []
-    for lo, hi in zip(cuts, cuts[1:]):
+    for lo, hi in pairwise(cuts):
         piece = escape(text[lo:hi])
         codes = [(c, sc) for s, e, c, sc in spans if s <= lo and hi <= e]
         hits = [i for s, e, i in findings if s <= lo and hi <= e]
@@ -153,7 +155,8 @@ def render(results: Sequence[Analysis | FileError], *, summary: dict, thresholds
         rows.append(
             f'<tr><td><a href="#r{idx}">{name}</a></td><td>{escape(r.record.comune or "")}</td>'
             f'<td>{r.record.anno}</td><td>{r.block or "–"}</td>'
-            f'<td data-v="{c[Severity.ERROR]}" class="{"n-error" if c[Severity.ERROR] else ""}">{c[Severity.ERROR]}</td>'
+            f'<td data-v="{c[Severity.ERROR]}" class="{"n-error" if c[Severity.ERROR] else ""}">'
+            f'{c[Severity.ERROR]}</td>'
             f'<td data-v="{c[Severity.WARNING]}" class="{"n-warning" if c[Severity.WARNING] else ""}">'
             f'{c[Severity.WARNING]}</td><td data-v="{c[Severity.INFO]}">{c[Severity.INFO]}</td></tr>')
         sections.append(
@@ -168,7 +171,8 @@ def render(results: Sequence[Analysis | FileError], *, summary: dict, thresholds
         ("relazioni", summary.get("files", 0)), ("errori", sev.get("error", 0)), ("avvisi", sev.get("warning", 0)),
         ("info", sev.get("info", 0)), ("file non leggibili", summary.get("unreadable", 0)),
         ("accettati (baseline)", summary.get("accepted_by_baseline", 0))))
-    kinds = "".join(f"<tr><td>{escape(k)}</td><td>{v}</td></tr>" for k, v in summary.get("findings_by_kind", {}).items())
+    kinds = "".join(f"<tr><td>{escape(k)}</td><td>{v}</td></tr>"
+                    for k, v in summary.get("findings_by_kind", {}).items())
     return (f'<!DOCTYPE html><html lang="it"><head><meta charset="utf-8"><title>{escape(title)}</title>'
             f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{CSS}</style></head><body>'
             f'<header><h1>{escape(title)}</h1></header><main><div class="cards">{cards}</div>'

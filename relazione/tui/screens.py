@@ -20,7 +20,9 @@ from .counter import LIMIT, WARN_FROM, CharCount
 from .cuts import DuplicatePair, Span
 from .session import FIGURE_CODES, parse_figure
 
-_N = lambda v: format_number(v, 0)
+
+def _N(v) -> str:
+    return format_number(v, 0)
 
 HELP = f"""\
 # Assistente per la relazione R40

@@ -10,10 +10,8 @@ audit message (AUD-01) ask for the same thing.
 
 from __future__ import annotations
 
-
 from .. import form
 from ..guidelines import EVIDENCE_HINT
-
 from ..placeholders import PLACEHOLDER_RE, mask_placeholders, placeholders  # noqa: F401 - re-exported
 
 
