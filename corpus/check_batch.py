@@ -21,8 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from relazione import corpus  # noqa: E402
-from relazione.form import BLOCKS  # noqa: E402
+from relazione import corpus
+from relazione.form import BLOCKS
 
 KINDS = {
     "flag_si_unsupported", "flag_no_but_supported", "altro_without_text", "over_limit",
