@@ -145,14 +145,19 @@ def assemble(item: dict) -> dict:
         "id": item["id"], "block": item["block"], "anno": item["anno"], "comune": item.get("comune"),
         "values": values, "flags": dict(item["flags"]), "r40": r40,
         "labels": {c: labels[c] for c in sorted(labels)}, "issues": issues,
-        "split": None, "augmented": bool(item.get("augmented", False)),
+        "split": None, "split_group": int(item.get("split_group", 1)),
+        "augmented": bool(item.get("augmented", False)),
     }
 
 
 def assign_splits(records: list[dict]) -> None:
-    """Fixed 60/20/20 split per block, by a hash of the id; augmented narratives always go to train."""
-    for letter in form.BLOCKS:
-        pool = sorted((r for r in records if r["block"] == letter and not r["augmented"]),
+    """Fixed 60/20/20 split per block and writing round (``split_group``), by a hash of the id; augmented
+    narratives always go to train. Each round is split on its own, so that adding a round never moves an
+    earlier narrative between splits (a test narrative must never become training data, nor the reverse)."""
+    groups = sorted({(r["block"], r.get("split_group", 1)) for r in records if not r["augmented"]})
+    for letter, group in groups:
+        pool = sorted((r for r in records if r["block"] == letter and r.get("split_group", 1) == group
+                       and not r["augmented"]),
                       key=lambda r: hashlib.sha256(r["id"].encode()).hexdigest())
         n = len(pool)
         n_train, n_dev = round(n * SPLIT_SHARES[0]), round(n * SPLIT_SHARES[1])

@@ -1,4 +1,5 @@
 import copy
+from collections import Counter
 
 import pytest
 from typer.testing import CliRunner
@@ -87,12 +88,22 @@ def test_validator_catches_split_leaks_and_issue_mismatch(records):
 
 
 def test_split_is_stratified_and_figures_give_the_block(records):
-    for letter, row in corpus.statistics(records)["blocks"].items():
-        n = row["narratives"]
-        assert abs(row["dev"] - 0.2 * n) <= 1 and abs(row["test"] - 0.2 * n) <= 1, letter
+    for key in {(r["block"], r["split_group"]) for r in records}:
+        splits = Counter(r["split"] for r in records if (r["block"], r["split_group"]) == key)
+        n = sum(splits.values())
+        assert abs(splits["dev"] - 0.2 * n) <= 1 and abs(splits["test"] - 0.2 * n) <= 1, key
     for r in records:
         planted = any(i["kind"] == "wrong_block_numbers" for i in r["issues"])
         assert (corpus.form.block_for(r["values"], r["anno"]).letter != r["block"]) == planted, r["id"]
+
+
+def test_a_new_writing_round_never_moves_earlier_narratives_between_splits(records):
+    before = {r["id"]: r["split"] for r in records}
+    new_round = [dict(r, id=f"Z{r['id']}", split_group=2, split=None) for r in records[:40]]
+    grown = [dict(r) for r in records] + new_round
+    corpus.assign_splits(grown)
+    assert {r["id"]: r["split"] for r in grown if r["id"] in before} == before
+    assert {r["split"] for r in grown if r["split_group"] == 2} == {"train", "dev", "test"}
 
 
 def test_card_guideline_has_the_classifier_examples():
