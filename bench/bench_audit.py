@@ -32,6 +32,14 @@ def accuracy(split: str = "test") -> dict:
     analyses = analyze_many([corpus.to_record(i) for i in items], model=model)
     report = evaluate_audit(items, analyses)
     report["mismatches"] = len(report["mismatches"])
+    rounds = sorted({i.get("split_group", 1) for i in items})
+    if len(rounds) > 1:  # each writing round's test narratives alone: a later round is a fresh sample
+        report["by_writing_round"] = {}
+        for group in rounds:
+            mine = [(i, a) for i, a in zip(items, analyses) if i.get("split_group", 1) == group]
+            part = evaluate_audit([i for i, _ in mine], [a for _, a in mine])
+            report["by_writing_round"][str(group)] = {"narratives": len(mine), "overall": part["overall"],
+                                                      "per_kind": part["per_kind"]}
     # the thresholds the flag findings used, with the cross-validated figures (train+dev) they were chosen on
     report["audit_thresholds_cv"] = model.audit_thresholds_
     return report

@@ -295,7 +295,7 @@ def train(
         records = corpus.load(path)
     except (OSError, ValueError) as exc:
         fail(f"{path}: corpus illeggibile ({exc})")
-    pool = [r for r in records if r["split"] in ("train", "dev")]
+    pool = corpus.train_and_dev(records)
     if len(pool) < 2 * folds:
         fail(f"{path}: {len(pool)} narrazioni di train+dev, troppo poche per {folds} fold")
     extra = corpus.training_sentences()

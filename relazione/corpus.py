@@ -13,7 +13,7 @@ import hashlib
 import json
 import random
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -188,6 +188,12 @@ def build(batch_dir: Path = BATCHES, out: Path = NARRATIVES) -> list[dict]:
 def load(path: Path = NARRATIVES, split: str | None = None) -> list[dict]:
     records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return [r for r in records if split is None or r["split"] == split]
+
+
+def train_and_dev(records: Sequence[dict]) -> list[dict]:
+    """The narratives the shipped model learns from and tunes on, in file order. The order matters: it fixes the
+    calibration folds inside each fit, so `relazione train` and the benches that replay it must share it."""
+    return [r for r in records if r["split"] in ("train", "dev")]
 
 
 NEGATION_TRAIN = CORPUS_DIR / "negation_train.jsonl"

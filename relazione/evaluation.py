@@ -18,10 +18,13 @@ from .classifier import MotivationClassifier, Prediction, cue_features, sentence
 
 
 def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
+    """Precision, recall, F1, support (gold positives) and predicted positives: with neither, the 0.0 figures
+    mean "nothing to measure", not a failure."""
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "support": tp + fn}
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "support": tp + fn,
+            "predicted": tp + fp}
 
 
 def _summary(counts: dict[str, list[int]]) -> dict[str, Any]:

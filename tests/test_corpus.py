@@ -99,11 +99,12 @@ def test_split_is_stratified_and_figures_give_the_block(records):
 
 def test_a_new_writing_round_never_moves_earlier_narratives_between_splits(records):
     before = {r["id"]: r["split"] for r in records}
-    new_round = [dict(r, id=f"Z{r['id']}", split_group=2, split=None) for r in records[:40]]
+    group = max(r["split_group"] for r in records) + 1
+    new_round = [dict(r, id=f"Z{r['id']}", split_group=group, split=None) for r in records[:40]]
     grown = [dict(r) for r in records] + new_round
     corpus.assign_splits(grown)
     assert {r["id"]: r["split"] for r in grown if r["id"] in before} == before
-    assert {r["split"] for r in grown if r["split_group"] == 2} == {"train", "dev", "test"}
+    assert {r["split"] for r in grown if r["split_group"] == group} == {"train", "dev", "test"}
 
 
 def test_card_guideline_has_the_classifier_examples():
