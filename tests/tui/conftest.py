@@ -7,7 +7,6 @@ screen does. One module (``test_real_model.py``) checks the real model behind th
 
 from __future__ import annotations
 
-import asyncio
 import importlib.util
 import json
 import threading
@@ -136,9 +135,10 @@ async def settle(pilot, timeout: float = 20.0) -> None:
         await pilot.pause(0.02)
 
 
-def run(coro) -> Any:
-    """Run a pilot coroutine (the TUI tests are plain functions: no pytest-asyncio needed)."""
-    return asyncio.run(coro)
+@pytest.fixture
+def anyio_backend() -> str:
+    """The pilot tests are ``@pytest.mark.anyio`` coroutines run on asyncio, Textual's loop."""
+    return "asyncio"
 
 
 class BlockingLoader:

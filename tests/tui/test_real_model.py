@@ -8,7 +8,7 @@ from relazione.embed import CachedEncoder
 from relazione.tui.engine import Analyzer, load_classifier
 from relazione.tui.marks import Mark
 
-from .conftest import lagoscuro, make_app, run, settle
+from .conftest import lagoscuro, make_app, settle
 
 
 @pytest.fixture(scope="module")
@@ -43,19 +43,17 @@ def test_an_edit_reencodes_only_the_sentences_that_changed(clf):
     assert encoder.misses == misses + 2
 
 
-def test_app_with_the_real_model_supports_r36_and_highlights_its_sentence(clf):
+@pytest.mark.anyio
+async def test_app_with_the_real_model_supports_r36_and_highlights_its_sentence(clf):
     app = make_app(lagoscuro(), clf)
 
-    async def scenario():
-        async with app.run_test(size=(80, 24)) as pilot:
-            await settle(pilot)
-            rows = {r.code: r for r in app.rows}
-            assert rows["R36"].supported and rows["R36"].flag == "SI"
-            await pilot.press("f2", "down", "down")
-            end = app.session.text.index("settimanali.") + len("settimanali.")
-            assert Mark(0, end, "evidence") in app.editor.marks
-
-    run(scenario())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        rows = {r.code: r for r in app.rows}
+        assert rows["R36"].supported and rows["R36"].flag == "SI"
+        await pilot.press("f2", "down", "down")
+        end = app.session.text.index("settimanali.") + len("settimanali.")
+        assert Mark(0, end, "evidence") in app.editor.marks
 
 
 def test_an_unfilled_skeleton_is_not_evidence(clf):
