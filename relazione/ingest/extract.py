@@ -69,7 +69,7 @@ def _pdf_text(p: Path) -> str:
             pages = [page.extract_text() or "" for page in reader.pages]
         except ParseError:
             raise
-        except Exception as exc:  # pypdf raises many types for damaged files; all mean "cannot read"
+        except Exception as exc:  # noqa: BLE001 - pypdf raises many types for damaged files; all mean "cannot read"
             raise ParseError(f"{p}: PDF danneggiato o non leggibile ({type(exc).__name__})") from None
     text = "\n".join(pages)
     if not text.strip():
@@ -81,5 +81,5 @@ def _open_without_password(reader) -> bool:
     """PDFs locked only against editing open with the empty password; others cannot be read."""
     try:
         return bool(reader.decrypt(""))
-    except Exception:  # a cipher pypdf cannot handle without optional packages: as good as locked
+    except Exception:  # noqa: BLE001 - a cipher pypdf cannot handle without optional packages: as good as locked
         return False

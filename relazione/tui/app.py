@@ -320,7 +320,7 @@ class DraftApp(App[None], inherit_bindings=False):
                 return
             try:
                 future.set_result(self.model_loader())  # type: ignore[misc]
-            except BaseException as exc:
+            except BaseException as exc:  # noqa: BLE001 - handed to the worker below
                 future.set_exception(exc)
 
         threading.Thread(target=load, name="relazione-model", daemon=True).start()
@@ -328,7 +328,7 @@ class DraftApp(App[None], inherit_bindings=False):
             model = await asyncio.wrap_future(future)
         except ModelError as exc:
             self.post_message(ModelFailed(str(exc)))
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - any failure leaves the app usable with the rules only
             self.post_message(ModelFailed(f"{type(exc).__name__}: {exc}"))
         else:
             self.post_message(ModelReady(model, time.perf_counter() - start))
@@ -379,7 +379,7 @@ class DraftApp(App[None], inherit_bindings=False):
 
         try:
             analysis = self.analyzer.run(record)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - a failing check must not close the editor
             self._post(AnalysisFailed(f"{type(exc).__name__}: {exc}"))
             return
         if not get_current_worker().is_cancelled:
