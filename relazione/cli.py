@@ -288,7 +288,7 @@ def train(
     from .cards import write_section
     from .classifier import MotivationClassifier
     from .evaluation import evaluate
-    from .tuning import audit_thresholds, cross_val_predictions, redecide, thresholds_markdown
+    from .tuning import cross_val_predictions, thresholds_markdown, tune
 
     path = corpus_file or corpus.NARRATIVES
     try:
@@ -311,8 +311,7 @@ def train(
         bar.update(task, description="addestramento su train+dev", completed=0, total=None)
         clf = MotivationClassifier(encoder, C=c, seed=seed).fit(
             pool, extra, progress=lambda done, total: bar.update(task, completed=done, total=total))
-    clf.tune_thresholds(pool + negated, held_out)
-    clf.audit_thresholds_ = audit_thresholds(pool, redecide(held_out[: len(pool)], clf.thresholds_))
+    tune(clf, pool, held_out[: len(pool)], negated, held_out[len(pool):])
     cv = evaluate(clf, pool, predictions=held_out[: len(pool)])["narrative_level"]
     folder = output or model_files.MODELS_DIR
     model_files.save(clf, folder, corpus_file=path, extra={

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 
 from . import form
-from .classifier import Prediction
+from .classifier import Evidence, Prediction
 from .findings import Finding, Severity
 from .guidelines import EVIDENCE_HINT
 from .numbers import format_number
@@ -41,6 +41,24 @@ def unclaimed_evidence(prediction: Prediction, flags: dict[str, str], letter: st
     return None
 
 
+def flag_score(prediction: Prediction, flags: dict[str, str], letter: str, code: str
+               ) -> tuple[float, Evidence | None]:
+    """How the text reads a flagged code, on the scale its audit threshold applies to, with the evidence a NO
+    finding would cite.
+
+    An SI flag reads as its code's score, or 1.0 (never below a threshold) when the classifier counts the code as
+    supported; a NO flag as its best unclaimed evidence sentence (:func:`unclaimed_evidence`), or 0.0 when the
+    code is unsupported. So a finding never contradicts the classifier's own decision (the «SI ✓/✗ testo» line),
+    and the audit thresholds are tuned on these very scores (:func:`relazione.tuning.flag_rows`).
+    """
+    result = prediction.codes[code]
+    if flags.get(code) == "SI":
+        return (1.0 if result.supported else result.score), None
+    # the classifier lists evidence down to tuning.citation_floor, so every sentence that can fire is here
+    best = unclaimed_evidence(prediction, flags, letter, code) if result.supported else None
+    return (0.0 if best is None else best.score), best
+
+
 def _quote(text: str, limit: int = 140) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
@@ -65,10 +83,10 @@ def flag_findings(record: Record, prediction: Prediction, blocks: Iterable[str],
             if flag is None or result is None:
                 continue
             kind = si_kind(code)
-            # a finding never contradicts the classifier's own decision (the «SI ✓/✗ testo» line): an SI finding
-            # needs the code unsupported, a NO finding needs it supported, and the audit threshold on top
             threshold = _audit_threshold(kind if flag == "SI" else "flag_no_but_supported", code, thresholds)
-            if flag == "SI" and not result.supported and (threshold is None or result.score < threshold):
+            score, best = flag_score(prediction, record.flags, letter, code)
+            # untuned: an SI finding for every unsupported code, a NO finding when the top sentence is unclaimed
+            if flag == "SI" and score < (1.0 if threshold is None else threshold):
                 if kind == "altro_without_text":
                     out.append(Finding(
                         kind="altro_without_text", rule="AUD-03", code=code, severity=Severity.WARNING,
@@ -82,11 +100,7 @@ def flag_findings(record: Record, prediction: Prediction, blocks: Iterable[str],
                                 f"sostiene: manca "
                                 f"{EVIDENCE_HINT[code]}. Aggiungere la spiegazione o indicare NO.",
                         confidence=round(1 - result.score, 3)))
-            elif flag == "NO" and result.supported:
-                # the classifier lists evidence down to tuning.citation_floor, so every sentence that can fire is here
-                best = unclaimed_evidence(prediction, record.flags, letter, code)
-                if best is None or best.score < (result.score if threshold is None else threshold):
-                    continue
+            elif flag == "NO" and best is not None and score >= (result.score if threshold is None else threshold):
                 out.append(Finding(
                     kind="flag_no_but_supported", rule="AUD-02", code=code, severity=Severity.WARNING,
                     message=f"{code} ({form.short_label(code, 70)}) è NO, ma la relazione lo sostiene: "

@@ -24,6 +24,12 @@ from . import form
 # any cause, so its sentences are the most varied), and one threshold for both would sacrifice one of them.
 NO_ALTRO = "flag_no_but_supported/altro"
 AUDIT_KINDS = ("flag_si_unsupported", "altro_without_text", "flag_no_but_supported", NO_ALTRO)
+# finding kind -> the threshold keys tuned together for it, and whether a finding fires below the threshold
+KIND_KEYS: dict[str, tuple[tuple[str, ...], bool]] = {
+    "flag_si_unsupported": (("flag_si_unsupported",), True),
+    "altro_without_text": (("altro_without_text",), True),
+    "flag_no_but_supported": (("flag_no_but_supported", NO_ALTRO), False),
+}
 MIN_RECALL = 0.90  # the audit's targets: find nine planted issues in ten ...
 MIN_PRECISION = 0.80  # ... and at least four findings in five are real
 
@@ -74,11 +80,9 @@ def cross_val_predictions(make: Callable[[], Any], narratives: Sequence[dict], s
 def flag_rows(narratives: Sequence[dict], predictions: Sequence[Any]) -> dict[str, list[tuple[float, bool]]]:
     """Per finding kind, (score of the flagged code, is it a planted issue) for every flag of every narrative.
 
-    The rows read a flag as the finding does (:func:`relazione.consistency.flag_findings`): a NO flag at its best
-    sentence not claimed by an SI code, and only when the code is supported; an SI flag only when it is not (1.0
-    otherwise: never below a threshold). So ``predictions`` must carry the shipped per-code decisions
-    (:func:`redecide`)."""
-    from .consistency import unclaimed_evidence
+    The scores are those the findings compare with the thresholds (:func:`relazione.consistency.flag_score`),
+    which depend on the per-code decisions: ``predictions`` must carry the shipped ones (:func:`redecide`)."""
+    from .consistency import flag_score
     from .corpus import to_record
 
     rows: dict[str, list[tuple[float, bool]]] = {kind: [] for kind in AUDIT_KINDS}
@@ -88,13 +92,11 @@ def flag_rows(narratives: Sequence[dict], predictions: Sequence[Any]) -> dict[st
             if code not in prediction.codes:
                 continue
             supported_in_text = code in item["labels"]
-            result = prediction.codes[code]
+            score, _ = flag_score(prediction, flags, item["block"], code)
             if flag == "NO":
-                best = unclaimed_evidence(prediction, flags, item["block"], code) if result.supported else None
-                rows[threshold_key("flag_no_but_supported", code)].append(
-                    (best.score if best is not None else 0.0, supported_in_text))
+                rows[threshold_key("flag_no_but_supported", code)].append((score, supported_in_text))
             elif flag == "SI":
-                rows[si_kind(code)].append((1.0 if result.supported else result.score, not supported_in_text))
+                rows[si_kind(code)].append((score, not supported_in_text))
     return rows
 
 
@@ -162,14 +164,33 @@ def audit_thresholds(narratives: Sequence[dict], predictions: Sequence[Any], *,
     (the two NO keys are tuned together, for flag_no_but_supported as a whole)."""
     rows = flag_rows(narratives, predictions)
     out: dict[str, dict[str, float]] = {}
-    for kind in ("flag_si_unsupported", "altro_without_text"):
-        (t,), point = best_thresholds([rows[kind]], fires_below=True, targets=targets)
-        out[kind] = {"threshold": t, **point}
-    (t_no, t_altro), point = best_thresholds([rows["flag_no_but_supported"], rows[NO_ALTRO]], fires_below=False,
-                                             targets=targets)
-    out["flag_no_but_supported"] = {"threshold": t_no, **point}
-    out[NO_ALTRO] = {"threshold": t_altro, **point}
+    for keys, fires_below in KIND_KEYS.values():
+        thresholds, point = best_thresholds([rows[key] for key in keys], fires_below=fires_below, targets=targets)
+        for key, t in zip(keys, thresholds):
+            out[key] = {"threshold": t, **point}
     return out
+
+
+def kind_counts(rows: dict[str, list[tuple[float, bool]]], thresholds: dict[str, dict[str, float]]
+                ) -> dict[str, np.ndarray]:
+    """Per finding kind, (true positives, false positives, false negatives) of :func:`flag_rows` rows at given
+    audit thresholds: how thresholds chosen elsewhere do on these narratives."""
+    out = {}
+    for kind, (keys, fires_below) in KIND_KEYS.items():
+        out[kind] = sum((_counts(np.array([s for s, _ in rows[key]], dtype=float),
+                                 np.array([g for _, g in rows[key]], dtype=bool),
+                                 thresholds[key]["threshold"], fires_below) for key in keys), np.zeros(3, int))
+    return out
+
+
+def tune(clf: Any, narratives: Sequence[dict], predictions: Sequence[Any], held_out: Sequence[dict] = (),
+         held_out_predictions: Sequence[Any] = ()) -> Any:
+    """Set ``clf``'s per-code thresholds and then its audit thresholds from held-out predictions of
+    ``narratives`` (plus never-trained ``held_out`` items for the per-code ones), as `relazione train` does.
+    The predictions' decisions are re-taken at the new per-code thresholds (:func:`redecide`)."""
+    clf.tune_thresholds(list(narratives) + list(held_out), list(predictions) + list(held_out_predictions))
+    clf.audit_thresholds_ = audit_thresholds(narratives, redecide(predictions, clf.thresholds_))
+    return clf
 
 
 def thresholds_markdown(thresholds: dict[str, dict[str, float]], folds: int) -> str:

@@ -13,6 +13,7 @@ from relazione.tuning import (
     cross_val_predictions,
     flag_rows,
     fold_of,
+    kind_counts,
     threshold_key,
 )
 
@@ -89,6 +90,14 @@ def test_audit_thresholds_from_held_out_predictions():
     # R18 (supported) fires; R19-R21 are unsupported, so no threshold makes them fire: the middle of 0.02-0.7
     assert found["flag_no_but_supported"]["threshold"] == pytest.approx(0.36, abs=0.011)
     assert found["flag_no_but_supported"]["precision"] == 1.0 and found["flag_no_but_supported"]["recall"] == 1.0
+    # judged at those thresholds, the same rows give the counts behind the reported figures (R17, R18 x 5)
+    counts = kind_counts(flag_rows([item] * 5, [pred] * 5), found)
+    assert counts["flag_si_unsupported"].tolist() == [5, 0, 0]
+    assert counts["flag_no_but_supported"].tolist() == [5, 0, 0]
+    assert counts["altro_without_text"].tolist() == [0, 0, 0]
+    # thresholds chosen elsewhere: an SI threshold below R17's score finds nothing, so all five R17s are missed
+    elsewhere = found | {"flag_si_unsupported": {"threshold": 0.03}}
+    assert kind_counts(flag_rows([item] * 5, [pred] * 5), elsewhere)["flag_si_unsupported"].tolist() == [0, 0, 5]
 
 
 def test_lexical_head_round_trip_and_unknown_labels():
