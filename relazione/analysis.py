@@ -75,7 +75,7 @@ def analyze_many(records: Sequence[Record], *, model: MotivationClassifier | Non
     sources = list(sources) if sources is not None else [None] * len(records)
     predictions: list[Any] = [None] * len(records)
     if model is not None:
-        from .consistency import semantic_findings
+        from .consistency import hint_missing_flags, semantic_findings
         from .placeholders import mask_placeholders
 
         # an unfilled skeleton names the evidence it needs: the classifier must not read it as that evidence
@@ -86,6 +86,7 @@ def analyze_many(records: Sequence[Record], *, model: MotivationClassifier | Non
         decision = form.block_for(record.values, record.anno)
         findings = run_rules(record)
         if prediction is not None:
+            findings = hint_missing_flags(findings, prediction)
             findings += semantic_findings(record, prediction, decision, getattr(model, "audit_thresholds_", None))
         out.append(Analysis(record, decision, _sorted(findings), source or record.source, prediction))
     return out

@@ -199,6 +199,25 @@ def quadro3_findings(record: Record) -> list[Finding]:
     return out
 
 
+def hint_missing_flags(findings: list[Finding], prediction: Prediction) -> list[Finding]:
+    """RULE-14 findings (a code of the applicable block has neither SI nor NO) with the text's reading: when the
+    classifier counts the code as supported, the message cites the sentence and the finding points at it.
+
+    A compiler who filled the wrong block must fill the right one from scratch; this tells them which of its
+    motivations the narrative already argues (the classifier never saw these flags: there are none).
+    """
+    out = []
+    for f in findings:
+        result = prediction.codes.get(f.code or "")
+        if f.kind == "flags_missing" and result is not None and result.supported and result.evidence:
+            best = max(result.evidence, key=lambda e: e.score)
+            f = f.model_copy(update={
+                "message": f"{f.message} La relazione sembra sostenerlo («{_quote(best.text)}»): probabilmente SI.",
+                "start": best.start, "end": best.end, "confidence": round(best.score, 3)})
+        out.append(f)
+    return out
+
+
 def semantic_findings(record: Record, prediction: Prediction, decision: form.BlockDecision,
                       thresholds: dict[str, dict[str, float]] | None = None) -> list[Finding]:
     """Every semantic finding of a record, given the classifier's reading of its narrative (all 24 codes) and

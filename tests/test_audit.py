@@ -62,6 +62,21 @@ def test_numbers_contradict_text(clf):
     assert ("numbers_contradict_text", "R07") in kinds(direction)
 
 
+def test_missing_flag_cites_the_sentence_that_supports_it(clf):
+    # flags filled in block D while the figures give C: the C codes are missing, and the text argues R29
+    volunteers = ("Il numero di utenti è alto perché una rete di associazioni di volontariato in convenzione con il "
+                  "Comune garantisce il trasporto sociale e la consegna dei pasti a domicilio a 140 anziani.")
+    a = analyze(Record(comune="Prova", anno=2024, values=figures("C"), flags={c: "NO" for c in form.BLOCKS["D"].codes},
+                       r40="Premessa. " + volunteers), model=clf)
+    missing = {f.code: f for f in a.findings if f.kind == "flags_missing"}
+    assert set(missing) == set(form.BLOCKS["C"].codes)
+    hinted = missing["R29"]
+    assert a.record.r40[hinted.start : hinted.end] == volunteers and "probabilmente SI" in hinted.message
+    assert a.motivations.codes["R29"].supported
+    plain = missing["R32"]  # nothing in the text about accredited providers: the rule's message alone
+    assert plain.start is None and "sostenerlo" not in plain.message
+
+
 def test_without_model_only_rules():
     a = analyze(record(flags={"R35": "SI"}, r40="Testo qualsiasi."))
     assert a.motivations is None and not any(f.rule.startswith("AUD-0") for f in a.findings)
