@@ -393,6 +393,8 @@ def corpus_validate(
     report = corpus.validate(records)
     sentences = corpus.load_sentences() + corpus.load_sentence_bank()
     report.problems += corpus.validate_sentences(sentences, records)
+    if path == corpus.NARRATIVES and corpus.SECOND_READING.exists():  # it reads the shipped test split
+        report.problems += corpus.validate_second_reading(corpus.load_second_reading(), records)
     for problem in report.problems:
         typer.echo(problem, err=True)
     typer.echo(json.dumps(report.stats, ensure_ascii=False, indent=1))

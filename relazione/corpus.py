@@ -256,6 +256,35 @@ def validate_sentences(items: list[dict], records: list[dict]) -> list[str]:
     return problems
 
 
+SECOND_READING = CORPUS_DIR / "second_reading.jsonl"
+
+
+def load_second_reading(path: Path = SECOND_READING) -> dict[str, dict[str, list[list[int]]]]:
+    """The blind second reading of the test split: narrative id -> the labels it gave, in the format of the
+    narratives' ``labels`` (code -> spans of the supporting sentences)."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return {row["id"]: row["labels"] for row in rows}
+
+
+def validate_second_reading(second: dict[str, dict], records: list[dict]) -> list[str]:
+    """Problems of the second reading: narratives it does not know or that are not test, codes outside the
+    narrative's block, spans that are not whole sentences of our splitter."""
+    from .nlp import sentences_many
+
+    by_id = {r["id"]: r for r in records}
+    problems = [f"lettura indipendente, {rid}: non è una narrazione di test" for rid in second
+                if by_id.get(rid, {}).get("split") != "test"]
+    known = [by_id[rid] for rid in second if by_id.get(rid, {}).get("split") == "test"]
+    for record, sents in zip(known, sentences_many([r["r40"] for r in known])):
+        bounds = {(s.start, s.end) for s in sents}
+        for code, spans in second[record["id"]].items():
+            if code not in form.BLOCKS[record["block"]].codes:
+                problems.append(f"lettura indipendente, {record['id']}: codice {code} fuori dal blocco")
+            problems += [f"lettura indipendente, {record['id']}: {code} {span} non è una frase intera"
+                         for span in spans if tuple(span) not in bounds]
+    return problems
+
+
 def sentences_as_narratives(items: list[dict]) -> list[dict]:
     """Single labelled sentences in the shape of corpus records, for threshold tuning and evaluation."""
     return [{"id": i["id"], "block": i["block"], "r40": i["text"],

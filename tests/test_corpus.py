@@ -155,3 +155,16 @@ class _FakeEncoder:
         import numpy as np
 
         return np.ones((len(texts), self.dim), np.float32)
+
+
+def test_second_reading_problems_are_reported(records):
+    test = next(r for r in records if r["split"] == "test")
+    train = next(r for r in records if r["split"] == "train")
+    code, [[start, end], *_] = next(iter(test["labels"].items()))
+    good = {test["id"]: {code: [[start, end]]}}
+    assert corpus.validate_second_reading(good, records) == []
+    problems = corpus.validate_second_reading(
+        {test["id"]: {code: [[start, end - 1]], "R99": []}, train["id"]: {}}, records)
+    assert len(problems) == 3
+    assert any(train["id"] in p and "non è una narrazione di test" in p for p in problems)
+    assert any("R99" in p for p in problems) and any("non è una frase intera" in p for p in problems)
