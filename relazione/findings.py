@@ -24,6 +24,11 @@ class Severity(str, Enum):
 _RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 
 
+# kinds whose cited sentence helps fix the problem but is not the problem: a missing flag stays the same missing
+# flag whichever sentence the classifier cites for it, so an accepted one must not come back when the text changes
+HINTED_KINDS = frozenset({"flags_missing"})
+
+
 class Finding(BaseModel):
     """One inconsistency, with an Italian message saying what is wrong and what to do."""
 
@@ -39,8 +44,10 @@ class Finding(BaseModel):
     confidence: float | None = None  # semantic findings only
 
     def fingerprint(self, r40: str = "") -> str:
-        """Stable identity for baselines: rule, kind, code and the evidence text (not its offsets)."""
-        evidence = r40[self.start : self.end] if self.start is not None and self.end is not None else ""
+        """Stable identity for baselines: rule, kind, code and the evidence text (not its offsets), unless the
+        evidence is only a hint (:data:`HINTED_KINDS`)."""
+        cited = self.start is not None and self.end is not None and self.kind not in HINTED_KINDS
+        evidence = r40[self.start : self.end] if cited else ""
         return "|".join((self.rule, self.kind, self.code or "", " ".join(evidence.split())))
 
 

@@ -136,6 +136,21 @@ def test_baseline_hides_accepted_findings_and_shows_new_ones(tmp_path):
     assert runner.invoke(app, ["audit", str(folder), "--baseline", str(tmp_path / "none.json")]).exit_code == 2
 
 
+def test_baseline_identity_of_a_missing_flag_ignores_the_cited_hint():
+    from relazione.findings import Finding, Severity
+
+    text = "Prima frase di prova. Seconda frase di prova."
+
+    def finding(kind, start, end):
+        return Finding(kind=kind, rule="X", code="R29", severity=Severity.WARNING, message="m", start=start, end=end)
+
+    # the hint may cite another sentence after an edit: still the same missing flag
+    assert finding("flags_missing", 0, 21).fingerprint(text) == finding("flags_missing", 22, 45).fingerprint(text)
+    # for a NO-flag finding the cited sentence is the finding
+    assert (finding("flag_no_but_supported", 0, 21).fingerprint(text)
+            != finding("flag_no_but_supported", 22, 45).fingerprint(text))
+
+
 def test_check_gains_semantic_findings_with_the_model(tmp_path):
     path = tmp_path / "r.json"
     path.write_text(record(r40="Premessa. " + CAUSE_R36).model_dump_json(), encoding="utf-8")
