@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 from relazione import corpus, form, model_files
 from relazione.analysis import analyze_many
 from relazione.classifier import sentence_labels
-from relazione.evaluation import evaluate_audit, prf
+from relazione.evaluation import evaluate, evaluate_audit
 from relazione.nlp import sentences_many
 
 
@@ -72,15 +72,13 @@ def main() -> dict:
                                                                                       for o in original),
                            "implied_by_second_reading": len(recast_issues)}
 
-    analyses = analyze_many([corpus.to_record(i) for i in items], model=model_files.load())
+    clf = model_files.load()
+    analyses = analyze_many([corpus.to_record(i) for i in items], model=clf)
+    predictions = [a.motivations for a in analyses]
     model = {"narrative_micro_f1": {}, "audit_flag_kinds": {}}
     for name, truth in (("original", items), ("second_reading", recast)):
-        counts = np.zeros(3, int)
-        for item, analysis in zip(truth, analyses):
-            for code in form.BLOCKS[item["block"]].codes:
-                gold, pred = code in item["labels"], analysis.motivations.codes[code].supported
-                counts += [gold and pred, pred and not gold, gold and not pred]
-        model["narrative_micro_f1"][name] = prf(*map(int, counts))
+        scores = evaluate(clf, truth, predictions=predictions)
+        model["narrative_micro_f1"][name] = scores["narrative_level"]["micro"]
         report = evaluate_audit(truth, analyses)["per_kind"]
         model["audit_flag_kinds"][name] = {k: report[k] for k in FLAG_KINDS}
     return {"narratives": len(items),

@@ -210,7 +210,7 @@ def hint_missing_flags(findings: list[Finding], prediction: Prediction) -> list[
     for f in findings:
         result = prediction.codes.get(f.code or "")
         if f.kind == "flags_missing" and result is not None and result.supported and result.evidence:
-            best = max(result.evidence, key=lambda e: e.score)
+            best = result.evidence[0]  # evidence comes best first
             f = f.model_copy(update={
                 "message": f"{f.message} La relazione sembra sostenerlo («{_quote(best.text)}»): probabilmente SI.",
                 "start": best.start, "end": best.end, "confidence": round(best.score, 3)})
